@@ -1,0 +1,265 @@
+// Compiles a lab's model, loss, optimiser and regularisers into ONNX graphs: the training step (forward,
+// backward, update, per-layer statistics), the epoch (the step as the body of a Scan), evaluation, the
+// gradient probe and the exported inference model.
+import { Graph, type Value } from './ir.js';
+import type { LabSpec, DenseSpec } from './spec.js';
+import * as o from './ops.js';
+import { activate, reluLike } from './activations.js';
+import { buildLoss, type Task } from './losses.js';
+import { gradients } from './autodiff.js';
+import { applyUpdate, optimizerSlots } from './optimizers.js';
+import { learningRateNode } from './schedules.js';
+
+export interface TrainPlan {
+  lab: LabSpec;
+  dtype: 'float32' | 'float64';
+  batch: number;
+  features: number;
+  targetWidth: number;
+  task: Task;
+  classes: number;
+  stepsPerEpoch: number;
+  epochs: number;
+}
+
+export interface StateEntry {
+  name: string;
+  shape: number[];
+  kind: 'param' | 'slot' | 'step';
+  layer: number;
+}
+
+/** The statistics computed for each layer at every step, in this order. */
+export const STAT_NAMES = ['gradNorm', 'weightNorm', 'updateRatio', 'actMean', 'actStd', 'zeroFrac', 'satFrac'] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+
+export function paramEntries(lab: LabSpec): StateEntry[] {
+  return lab.model.layers.flatMap((l, i) => [
+    { name: `${l.name}.weight`, shape: [l.outputs, l.inputs], kind: 'param' as const, layer: i },
+    ...(l.bias ? [{ name: `${l.name}.bias`, shape: [l.outputs], kind: 'param' as const, layer: i }] : []),
+  ]);
+}
+
+/** Everything the training step carries from one step to the next: parameters, optimiser slots, the step. */
+export function stateLayout(lab: LabSpec): StateEntry[] {
+  const params = paramEntries(lab);
+  const slots = params.flatMap((p) => optimizerSlots(lab.optimizer).map((s) => ({ ...p, name: `${p.name}.${s}`, kind: 'slot' as const })));
+  return [...params, ...slots, { name: 'step', shape: [], kind: 'step', layer: -1 }];
+}
+
+export interface ForwardResult {
+  output: Value;
+  layers: { pre: Value; post: Value }[];
+}
+
+export function buildForward(g: Graph, lab: LabSpec, params: Map<string, Value>, x: Value): ForwardResult {
+  const layers: ForwardResult['layers'] = [];
+  let h = x;
+  for (const l of lab.model.layers) {
+    const pre = denseForward(g, l, params, h);
+    const post = activate(g, l.activation, pre);
+    layers.push({ pre, post });
+    h = post;
+  }
+  return { output: h, layers };
+}
+
+function denseForward(g: Graph, l: DenseSpec, params: Map<string, Value>, h: Value): Value {
+  const w = params.get(`${l.name}.weight`)!;
+  const b = l.bias ? params.get(`${l.name}.bias`) : undefined;
+  // Weights stay in PyTorch's [out, in] layout: Gemm's transB reads them without a Transpose.
+  return o.gemm(g, h, w, b, false, true);
+}
+
+const lastActivation = (lab: LabSpec) => lab.model.layers[lab.model.layers.length - 1].activation.name;
+
+function lossOf(g: Graph, plan: TrainPlan, output: Value, y: Value) {
+  const probabilities = ['sigmoid', 'softmax'].includes(lastActivation(plan.lab));
+  return buildLoss(g, plan.lab.loss, output, y, plan.task, plan.classes, probabilities);
+}
+
+/** The data loss plus the weight penalties (L2: λΣw², L1: λΣ|w|, on weights only, as Goodfellow §7.1). */
+function objectiveOf(g: Graph, plan: TrainPlan, loss: Value, params: Map<string, Value>): Value {
+  let objective = loss;
+  for (const r of plan.lab.regularizers) {
+    if (r.kind !== 'l1' && r.kind !== 'l2') continue;
+    for (const l of plan.lab.model.layers) {
+      const w = params.get(`${l.name}.weight`)!;
+      const penalty = o.sumAll(g, r.kind === 'l2' ? o.square(g, w) : o.abs(g, w));
+      objective = o.add(g, objective, o.mul(g, penalty, r.lambda));
+    }
+  }
+  return objective;
+}
+
+const sumSquares = (g: Graph, v: Value) => o.sumAll(g, o.square(g, v));
+
+export interface StepResult {
+  state: Map<string, Value>;
+  loss: Value;
+  correct: Value;
+  /** [layers, STAT_NAMES.length] */
+  stats: Value;
+}
+
+export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, x: Value, y: Value): StepResult {
+  const lab = plan.lab;
+  const pEntries = paramEntries(lab);
+  const fwd = buildForward(g, lab, state, x);
+  const { loss, correct } = lossOf(g, plan, fwd.output, y);
+  const objective = objectiveOf(g, plan, loss, state);
+  const paramValues = pEntries.map((p) => state.get(p.name)!);
+  const raw = gradients(g, objective, paramValues);
+
+  let grads = raw;
+  for (const r of lab.regularizers) {
+    if (r.kind === 'clip_norm') {
+      // torch.nn.utils.clip_grad_norm_: scale all gradients by max/(‖g‖+1e-6) when that is below 1.
+      const total = o.sqrt(g, grads.map((gr) => sumSquares(g, gr)).reduce((a, b) => o.add(g, a, b)));
+      const coef = o.min(g, o.div(g, r.max, o.add(g, total, 1e-6)), 1);
+      grads = grads.map((gr) => o.mul(g, gr, coef));
+    } else if (r.kind === 'clip_value') {
+      grads = grads.map((gr) => o.min(g, o.max(g, gr, -r.max), r.max));
+    }
+  }
+
+  const t = state.get('step')!;
+  const lr = learningRateNode(g, lab.schedule, { lr: lab.optimizer.lr, stepsPerEpoch: plan.stepsPerEpoch, epochs: plan.epochs }, t);
+  const stepNumber = o.add(g, t, 1);
+  const next = new Map<string, Value>();
+  const slotNames = optimizerSlots(lab.optimizer);
+  pEntries.forEach((p, i) => {
+    const slots = Object.fromEntries(slotNames.map((s) => [s, state.get(`${p.name}.${s}`)!]));
+    const upd = applyUpdate(g, lab.optimizer, { param: paramValues[i], grad: grads[i], slots, lr, step: stepNumber });
+    let newParam = upd.param;
+    const maxNorm = lab.regularizers.find((r) => r.kind === 'max_norm');
+    if (maxNorm && maxNorm.kind === 'max_norm' && p.name.endsWith('.weight')) {
+      // Each unit's incoming weight vector (a row of [out, in]) rescaled to norm ≤ c (Srivastava et al. 2014).
+      const norms = o.sqrt(g, o.reduceSum(g, o.square(g, newParam), [1], true));
+      newParam = o.mul(g, newParam, o.div(g, o.min(g, norms, maxNorm.max), o.add(g, norms, 1e-7)));
+    }
+    next.set(p.name, newParam);
+    for (const s of slotNames) next.set(`${p.name}.${s}`, upd.slots[s]);
+  });
+  next.set('step', stepNumber);
+
+  const stats = lab.model.layers.map((l, li) => {
+    const idx = pEntries.map((p, i) => (p.layer === li ? i : -1)).filter((i) => i >= 0);
+    const gradNorm = o.sqrt(g, idx.map((i) => sumSquares(g, raw[i])).reduce((a, b) => o.add(g, a, b)));
+    const wOld = state.get(`${l.name}.weight`)!;
+    const wNew = next.get(`${l.name}.weight`)!;
+    const weightNorm = o.sqrt(g, sumSquares(g, wNew));
+    const updateRatio = o.div(g, o.sqrt(g, sumSquares(g, o.sub(g, wNew, wOld))), o.add(g, o.sqrt(g, sumSquares(g, wOld)), 1e-12));
+    return layerStats(g, l, fwd.layers[li].post, [gradNorm, weightNorm, updateRatio]);
+  });
+  return { state: next, loss, correct: correct ?? g.scalar(0), stats: o.concat(g, stats, 0) };
+}
+
+/** [1, K]: the three weight statistics followed by the activation statistics of `act`. */
+function layerStats(g: Graph, l: DenseSpec, act: Value, weightStats: Value[]): Value {
+  const n = act.shape.reduce((a, b) => a * b, 1);
+  const mean = o.div(g, o.sumAll(g, act), n);
+  const meanSq = o.div(g, sumSquares(g, act), n);
+  const std = o.sqrt(g, o.max(g, o.sub(g, meanSq, o.square(g, mean)), 0));
+  const fraction = (cond: Value) => o.div(g, o.sumAll(g, o.cast(g, cond, g.dtype)), n);
+  const zeroFrac = reluLike(l.activation.name) ? fraction(o.equal(g, act, 0)) : g.scalar(0);
+  const a = l.activation.name;
+  // Saturated: derivative below ~1% of its peak (sigmoid outside [0.01, 0.99], tanh beyond ±0.99).
+  const satFrac = a === 'sigmoid' ? fraction(o.greater(g, o.abs(g, o.sub(g, act, 0.5)), 0.49))
+    : a === 'tanh' ? fraction(o.greater(g, o.abs(g, act), 0.99)) : g.scalar(0);
+  const all = [...weightStats, mean, std, zeroFrac, satFrac].map((v) => o.reshape(g, v, [1]));
+  return o.reshape(g, o.concat(g, all, 0), [1, all.length]);
+}
+
+function stateInputs(g: Graph, entries: StateEntry[], suffix = ''): Map<string, Value> {
+  return new Map(entries.map((e) => [e.name, g.input(`${e.name}${suffix}`, e.shape)]));
+}
+
+/** One training step per session.run: state in, state out (names suffixed `_out`). */
+export function buildStepGraph(plan: TrainPlan): Graph {
+  const g = new Graph('train_step', plan.dtype);
+  const layout = stateLayout(plan.lab);
+  const state = stateInputs(g, layout);
+  const x = g.input('x', [plan.batch, plan.features]);
+  const y = g.input('y', [plan.batch, plan.targetWidth]);
+  const r = buildStep(g, plan, state, x, y);
+  for (const e of layout) g.output(r.state.get(e.name)!, `${e.name}_out`);
+  g.output(o.reshape(g, r.loss, [1]), 'losses');
+  g.output(o.reshape(g, r.correct, [1]), 'corrects');
+  g.output(o.reshape(g, r.stats, [1, ...r.stats.shape]), 'stats');
+  return g;
+}
+
+/** A whole epoch in one session.run: the training step is the body of an ONNX Scan over `batches` minibatches. */
+export function buildEpochGraph(plan: TrainPlan, batches: number): Graph {
+  const g = new Graph('train_epoch', plan.dtype);
+  const layout = stateLayout(plan.lab);
+  const outerState = layout.map((e) => g.input(e.name, e.shape));
+  const xs = g.input('x', [batches, plan.batch, plan.features]);
+  const ys = g.input('y', [batches, plan.batch, plan.targetWidth]);
+
+  const body = new Graph('train_step_body', plan.dtype);
+  const state = stateInputs(body, layout, '_in');
+  const x = body.input('x_step', [plan.batch, plan.features]);
+  const y = body.input('y_step', [plan.batch, plan.targetWidth]);
+  const r = buildStep(body, plan, state, x, y);
+  for (const e of layout) body.output(r.state.get(e.name)!, `${e.name}_next`);
+  body.output(r.loss, 'loss_step');
+  body.output(r.correct, 'correct_step');
+  body.output(r.stats, 'stats_step');
+
+  const outs = g.add('Scan', [...outerState, xs, ys], {
+    body: { kind: 'graph', value: body },
+    num_scan_inputs: { kind: 'int', value: 2 },
+  }, [...layout.map((e) => e.shape), [batches], [batches], [batches, ...r.stats.shape]],
+  [...layout.map(() => plan.dtype), plan.dtype, plan.dtype, plan.dtype],
+  [...layout.map((e) => `${e.name}_out`), 'losses', 'corrects', 'stats']);
+  g.outputs.push(...outs);
+  return g;
+}
+
+/** Loss and correct count over `samples` samples with the given parameters. */
+export function buildEvalGraph(plan: TrainPlan, samples: number): Graph {
+  const g = new Graph('evaluate', plan.dtype);
+  const params = stateInputs(g, paramEntries(plan.lab));
+  const x = g.input('x', [samples, plan.features]);
+  const y = g.input('y', [samples, plan.targetWidth]);
+  const fwd = buildForward(g, plan.lab, params, x);
+  const { loss, correct } = lossOf(g, plan, fwd.output, y);
+  g.output(loss, 'loss');
+  g.output(correct ?? g.scalar(0), 'correct');
+  return g;
+}
+
+/** The gradient of the training objective at given parameters: what `dl-lab grads` reports. */
+export function buildGradGraph(plan: TrainPlan, samples: number): Graph {
+  const g = new Graph('gradients', plan.dtype);
+  const entries = paramEntries(plan.lab);
+  const params = stateInputs(g, entries);
+  const x = g.input('x', [samples, plan.features]);
+  const y = g.input('y', [samples, plan.targetWidth]);
+  const fwd = buildForward(g, plan.lab, params, x);
+  const { loss } = lossOf(g, plan, fwd.output, y);
+  const objective = objectiveOf(g, plan, loss, params);
+  const grads = gradients(g, objective, entries.map((e) => params.get(e.name)!));
+  g.output(loss, 'loss');
+  g.output(objective, 'objective');
+  entries.forEach((e, i) => g.output(grads[i], `${e.name}.grad`));
+  return g;
+}
+
+/**
+ * The trained model for inference: input `input` [batch, features] (batch is dynamic), output `output` (the last
+ * layer) and, for classification losses on logits, `probabilities`. Parameters are initializers.
+ */
+export function buildInferenceGraph(lab: LabSpec, features: number): { graph: Graph; params: Map<string, Value>; input: Value } {
+  const g = new Graph('dl_lab_model', 'float32');
+  const params = new Map(paramEntries(lab).map((e) => [e.name, g.newValue(e.shape, 'float32', e.name)]));
+  const input = g.input('input', [1, features]);
+  const fwd = buildForward(g, lab, params, input);
+  g.output(fwd.output, 'output');
+  const last = lastActivation(lab);
+  if (lab.loss.name === 'crossentropy' && last !== 'softmax') g.output(o.softmax(g, fwd.output, -1), 'probabilities');
+  if (lab.loss.name === 'bce' && last !== 'sigmoid') g.output(o.sigmoid(g, fwd.output), 'probabilities');
+  return { graph: g, params, input };
+}
