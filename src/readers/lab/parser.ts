@@ -8,7 +8,7 @@ import type {
   ModelSpec, OptimizerName, OptimizerSpec, RegularizerSpec, ScheduleSpec, SourceRange, SplitSpec, TrainSpec,
 } from '../../engine/spec.js';
 import { parseStatements, STATEMENTS, type Arg, type Expr, type Statement, type StatementName } from './syntax.js';
-import { tokenize } from './tokenizer.js';
+import { tokenize, tokenRange } from './tokenizer.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Name tables. Lookups are case-insensitive: keys are lower case.
@@ -70,8 +70,14 @@ const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
     defaults: { lr: 0.01, alpha: 0.99, momentum: 0, centered: false, eps: 1e-8, weight_decay: 0 },
   },
   adadelta: { params: ['lr', 'rho', 'eps', 'weight_decay'], defaults: { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0 } },
-  adam: { params: ['lr', 'beta1', 'beta2', 'eps', 'weight_decay'], defaults: { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0 } },
-  adamw: { params: ['lr', 'weight_decay', 'beta1', 'beta2', 'eps'], defaults: { lr: 0.001, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
+  adam: {
+    params: ['lr', 'beta1', 'beta2', 'eps', 'weight_decay'],
+    defaults: { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0 },
+  },
+  adamw: {
+    params: ['lr', 'weight_decay', 'beta1', 'beta2', 'eps'],
+    defaults: { lr: 0.001, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  },
 };
 const OPTIMIZER_NAMES: Record<string, OptimizerName> = {
   sgd: 'sgd', descent: 'sgd', momentum: 'momentum', nesterov: 'nesterov', adagrad: 'adagrad', rmsprop: 'rmsprop',
@@ -135,16 +141,19 @@ function fits(v: number, r: NumRule): boolean {
   return true;
 }
 
+/** Edit distance counting a swap of neighbours as one edit (`modle` is one typo away from `model`). */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-    prev = cur;
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** The candidate closest to a misspelt name, if it is close enough to be a likely typo. */
@@ -282,7 +291,8 @@ class Reader {
       const v = values.find((x) => x === e.name.toLowerCase());
       if (v) return v;
       const guess = closest(e.name, values);
-      this.error(`${label} must be one of ${values.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}`, e.range, e.name, values.join(', '));
+      const hint = guess ? ` (did you mean '${guess}'?)` : '';
+      this.error(`${label} must be one of ${values.join(', ')}${hint}`, e.range, e.name, values.join(', '));
       return undefined;
     }
     this.error(`${label} must be one of ${values.join(', ')}`, e.range, this.quote(e), values.join(', '));
@@ -359,7 +369,8 @@ class Reader {
     }
     if (c?.lower === 'holdout') {
       const args = this.bind(c.name, c.args, { positional: ['validation'], keyword: ['validation'] });
-      return { kind: 'holdout', validation: this.numberArg(args, 'validation', { min: 0, minOpen: true, max: 1, maxOpen: true }, 0.2), range: e.range };
+      const validation = this.numberArg(args, 'validation', { min: 0, minOpen: true, max: 1, maxOpen: true }, 0.2);
+      return { kind: 'holdout', validation, range: e.range };
     }
     if (c) this.unknown('split', c.name, c.nameRange, ['holdout', 'none'], 'holdout(validation), none');
     else this.error('split must be holdout(validation) or none', e.range, this.quote(e), 'holdout(validation), none');
@@ -371,7 +382,7 @@ class Reader {
     if (!e) return undefined;
     const c = callee(e);
     let layerExprs: Expr[];
-    if (c?.lower === 'chain' && c.isCall) {
+    if (c?.lower === 'chain') {
       layerExprs = [];
       for (const a of c.args) {
         if (a.key) this.error('Chain takes layers, not named arguments', a.key.range, a.key.name, 'Dense(...)');
@@ -390,36 +401,32 @@ class Reader {
     }
 
     const layers: DenseSpec[] = [];
-    // The IN number of each layer, for the shape check; undefined when the layer itself was wrong.
-    const inputs: (Expr | undefined)[] = [];
-    let ok = true;
-    layerExprs.forEach((le, i) => {
-      const r = this.dense(le, `dense${i + 1}`);
-      if (!r) { ok = false; inputs.push(undefined); return; }
-      layers.push(r.layer);
-      inputs.push(r.inExpr);
-    });
-    if (!ok) return undefined;
-    for (let i = 1; i < layers.length; i++) {
-      const prev = layers[i - 1]!.outputs;
-      const cur = layers[i]!;
-      if (cur.inputs !== prev) {
-        this.error(`layer ${i + 1} expects ${cur.inputs} inputs but layer ${i} gives ${prev}`, inputs[i]!.range, String(cur.inputs), String(prev));
+    // Each layer's sizes as far as they could be read, so the shape check also runs next to broken layers.
+    const shapes = layerExprs.map((le, i) => this.dense(le, `dense${i + 1}`));
+    for (const sh of shapes) if (sh.layer) layers.push(sh.layer);
+    for (let i = 1; i < shapes.length; i++) {
+      const prev = shapes[i - 1]!.outputs;
+      const cur = shapes[i]!;
+      if (prev !== undefined && cur.inputs !== undefined && cur.inputs !== prev) {
+        this.error(`layer ${i + 1} expects ${cur.inputs} inputs but layer ${i} gives ${prev}`, cur.inExpr!.range,
+          String(cur.inputs), String(prev));
       }
     }
+    if (layers.length < shapes.length) return undefined;
     return { layers, range: e.range };
   }
 
-  private dense(e: Expr, name: string): { layer: DenseSpec; inExpr: Expr } | undefined {
+  private dense(e: Expr, name: string): { layer?: DenseSpec; inputs?: number; outputs?: number; inExpr?: Expr } {
     const c = callee(e);
     if (!c || c.lower !== 'dense') {
       if (c) this.unknown('layer', c.name, c.nameRange, ['Dense'], 'Dense(IN => OUT, activation)');
       else this.error('expected a layer', e.range, this.quote(e), 'Dense(IN => OUT, activation)');
-      return undefined;
+      return {};
     }
     if (!c.isCall || c.args.length === 0 || c.args[0]!.key) {
-      this.error('Dense needs its sizes first, as in Dense(2 => 32)', c.isCall ? e.range : c.nameRange, this.quote(e), 'Dense(IN => OUT, activation)');
-      return undefined;
+      this.error('Dense needs its sizes first, as in Dense(2 => 32)', c.isCall ? e.range : c.nameRange, this.quote(e),
+        'Dense(IN => OUT, activation)');
+      return {};
     }
     const args = this.bind(c.name, c.args, {
       positional: ['IN => OUT', 'activation'],
@@ -429,7 +436,7 @@ class Reader {
     const sizes = args.get('IN => OUT')!;
     if (sizes.kind !== 'pair') {
       this.error('expected IN => OUT, as in Dense(2 => 32)', sizes.range, this.quote(sizes), 'IN => OUT');
-      return undefined;
+      return {};
     }
     const SIZE: NumRule = { integer: true, min: 1, max: 65536 };
     const inputs = this.number(sizes.left, 'the number of inputs', SIZE);
@@ -443,11 +450,11 @@ class Reader {
     const weightInit = wE ? this.init(wE) : undefined;
     const biasInit = bE ? this.init(bE) : undefined;
     if (bE && biasE && !bias) this.error('init_bias given for a layer without bias', bE.range, this.quote(bE), 'bias=true, or no init_bias');
-    if (inputs === undefined || outputs === undefined || !activation) return undefined;
+    if (inputs === undefined || outputs === undefined || !activation) return { inputs, outputs, inExpr: sizes.left };
     const layer: DenseSpec = { kind: 'dense', name, inputs, outputs, activation, bias, range: e.range };
     if (weightInit) layer.weightInit = weightInit;
     if (biasInit) layer.biasInit = biasInit;
-    return { layer, inExpr: sizes.left };
+    return { layer, inputs, outputs, inExpr: sizes.left };
   }
 
   private activation(e: Expr): ActivationSpec | undefined {
@@ -534,7 +541,7 @@ class Reader {
     }
     const def = OPTIMIZERS[name];
     const args = this.bind(c.name, c.args, { positional: def.params, keyword: def.params });
-    const spec: OptimizerSpec = { name, lr: 0, range: e.range };
+    const spec: OptimizerSpec = { name, lr: 0 };
     for (const p of def.params) {
       const d = def.defaults[p];
       if (p === 'centered') {
@@ -551,6 +558,7 @@ class Reader {
         default: spec[p] = v;
       }
     }
+    spec.range = e.range;
     return spec;
   }
 
@@ -653,7 +661,11 @@ class Reader {
       } else if (kind === 'step') {
         const keys = ['step_size', 'gamma'];
         const args = this.bind(c.name, c.args, { positional: keys, keyword: keys });
-        spec = { kind, stepSize: this.numberArg(args, 'step_size', { integer: true, min: 1, max: 100000 }, 10), gamma: this.numberArg(args, 'gamma', GAMMA, 0.1) };
+        spec = {
+          kind,
+          stepSize: this.numberArg(args, 'step_size', { integer: true, min: 1, max: 100000 }, 10),
+          gamma: this.numberArg(args, 'gamma', GAMMA, 0.1),
+        };
       } else if (kind === 'exponential') {
         const args = this.bind(c.name, c.args, { positional: ['gamma'], keyword: ['gamma'] });
         spec = { kind, gamma: this.numberArg(args, 'gamma', GAMMA, 0.95) };
@@ -687,7 +699,8 @@ class Reader {
 
   train(s: Statement): TrainSpec | undefined {
     if (s.items.length === 0) {
-      this.error("train needs its settings, as in 'train epochs=40, batch=32, seed=1'", s.keywordRange, 'end of line', 'epochs, batch, seed, mode');
+      this.error("train needs its settings, as in 'train epochs=40, batch=32, seed=1'", s.keywordRange, 'end of line',
+        'epochs, batch, seed, mode');
       return undefined;
     }
     const keys = ['epochs', 'batch', 'seed', 'mode'];
@@ -732,7 +745,7 @@ export function readLab(text: string, file: string): LabReadResult {
   for (const p of parsed) {
     if (!p.keyword) continue; // its syntax error is already reported
     const kwText = p.keyword.text;
-    const kwRange: SourceRange = { file, line: p.keyword.line, column: p.keyword.column, endLine: p.keyword.line, endColumn: p.keyword.endColumn };
+    const kwRange = tokenRange(file, p.keyword);
     const kw = STATEMENTS.find((k) => k === kwText.toLowerCase());
     if (!kw) {
       const guess = r.unknown('statement', kwText, kwRange, STATEMENTS, STATEMENTS.join(', '));

@@ -103,8 +103,6 @@ class SyntaxFail {
   constructor(readonly error: LabError) {}
 }
 
-const describe = (t: Token): string => (t.kind === 'eof' || t.kind === 'newline' ? 'end of line' : `'${t.text}'`);
-
 /** Parses the tokens of one statement (no newlines, parentheses balanced). */
 class StatementParser {
   private i = 0;
@@ -134,7 +132,7 @@ class StatementParser {
   statement(): Statement {
     const kw = this.next();
     if (kw.kind !== 'ident') {
-      this.fail(kw, `a statement must start with a keyword, not ${describe(kw)}`, STATEMENTS.join(', '));
+      this.fail(kw, 'a statement must start with a keyword', STATEMENTS.join(', '));
     }
     const items: Arg[] = [];
     if (this.peek().kind !== 'eof') {
@@ -142,7 +140,7 @@ class StatementParser {
         items.push(this.arg());
         const t = this.peek();
         if (t.kind === 'eof') break;
-        if (t.kind !== 'comma') this.fail(t, `expected ',' or end of line, found ${describe(t)}`, "',' between items");
+        if (t.kind !== 'comma') this.fail(t, "expected ',' or end of line", "',' between items");
         this.next();
       }
     }
@@ -157,7 +155,7 @@ class StatementParser {
       this.next();
       this.next(); // '='
       const v = this.peek();
-      if (!startsExpr(v)) this.fail(v, `expected a value after '${t.text}=', found ${describe(v)}`, 'a number or a name');
+      if (!startsExpr(v)) this.fail(v, `expected a value after '${t.text}='`, 'a number or a name');
       const value = this.expr();
       const keyRange = tokenRange(this.file, t);
       return { key: { name: t.text, range: keyRange }, value, range: span(this.file, keyRange, value.range) };
@@ -171,7 +169,7 @@ class StatementParser {
     if (this.peek().kind !== 'arrow') return left;
     this.next();
     const v = this.peek();
-    if (!startsExpr(v)) this.fail(v, `expected a value after '=>', found ${describe(v)}`, 'a number, as in Dense(2 => 32)');
+    if (!startsExpr(v)) this.fail(v, "expected a value after '=>'", 'a number, as in Dense(2 => 32)');
     const right = this.primary();
     return { kind: 'pair', left, right, range: span(this.file, left.range, right.range), start: left.start, end: right.end };
   }
@@ -181,7 +179,7 @@ class StatementParser {
     if (t.kind === 'number') {
       return { kind: 'number', value: t.value!, range: tokenRange(this.file, t), start: t.start, end: t.end };
     }
-    if (t.kind !== 'ident') this.fail(t, `expected a value, found ${describe(t)}`, 'a number, a name or a call such as Dense(2 => 32)');
+    if (t.kind !== 'ident') this.fail(t, 'expected a value', 'a number, a name or a call such as Dense(2 => 32)');
     if (this.peek().kind !== 'lparen') {
       return { kind: 'name', name: t.text, range: tokenRange(this.file, t), start: t.start, end: t.end };
     }
@@ -191,7 +189,7 @@ class StatementParser {
       args.push(this.arg());
       const sep = this.peek();
       if (sep.kind === 'rparen') break;
-      if (sep.kind !== 'comma') this.fail(sep, `expected ',' or ')' in ${t.text}(...), found ${describe(sep)}`, "',' between arguments, ')' after the last");
+      if (sep.kind !== 'comma') this.fail(sep, `expected ',' or ')' in ${t.text}(...)`, "',' between arguments, ')' after the last");
       this.next(); // a trailing comma before ')' is fine, as in Julia
     }
     const close = this.next();
