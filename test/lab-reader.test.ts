@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { LabError } from '../src/engine/errors.js';
 import { labReader, parseLab, tokenize } from '../src/readers/lab/index.js';
 import { readerFor } from '../src/readers/reader.js';
+import { denseLayers } from '../src/engine/spec.js';
 
 const FILE = 'lab.dlab';
 
@@ -57,7 +58,7 @@ test('a full lab file reads into the expected LabSpec', () => {
   assert.equal(spec.split.kind, 'holdout');
   assert.equal(spec.split.validation, 0.2);
 
-  const layers = spec.model.layers;
+  const layers = denseLayers(spec.model);
   assert.deepEqual(layers.map((l) => [l.name, l.inputs, l.outputs, l.activation.name, l.bias]), [
     ['dense1', 2, 32, 'relu', true],
     ['dense2', 32, 32, 'relu', true],
@@ -123,7 +124,7 @@ test('multi-line models, comments and CRLF line ends', () => {
     'train epochs=3',
   ].join('\r\n');
   const spec = parseLab(text, FILE);
-  const [a, b, c] = spec.model.layers;
+  const [a, b, c] = denseLayers(spec.model);
   assert.deepEqual(a!.activation, { name: 'tanh' });
   assert.deepEqual(b!.activation, { name: 'leakyrelu', alpha: 0.2 });
   assert.equal(b!.bias, false);
@@ -139,7 +140,7 @@ test('activations with and without arguments, Lux keyword names', () => {
   const spec = parseLab(withLine('').replace('Dense(2 => 3)',
     'Dense(2 => 3, leakyrelu), Dense(3 => 3, elu), Dense(3 => 3, elu(alpha=0.5)), Dense(3 => 3, gelu, use_bias=false), '
     + 'Dense(3 => 2, softmax, init_weight=orthogonal(gain=2), init_bias=constant(0.1))'), FILE);
-  const layers = spec.model.layers;
+  const layers = denseLayers(spec.model);
   assert.deepEqual(layers.map((l) => l.activation), [
     { name: 'leakyrelu', alpha: 0.01 }, { name: 'elu', alpha: 1 }, { name: 'elu', alpha: 0.5 }, { name: 'gelu' }, { name: 'softmax' },
   ]);
@@ -194,7 +195,7 @@ test('split, loss, regularize, schedule, init and train variants', () => {
   assert.deepEqual(read('init xavier_uniform').init, { name: 'glorot_uniform' });
   const both = read('init weight=glorot_normal, bias=zeros');
   assert.deepEqual(both.init, { name: 'glorot_normal' });
-  assert.deepEqual(both.model.layers[0]!.biasInit, { name: 'zeros' });
+  assert.deepEqual(denseLayers(both.model)[0]!.biasInit, { name: 'zeros' });
   assert.deepEqual({ ...read('train mode=step, seed=7').train, range: undefined }, { epochs: 20, batch: 32, seed: 7, mode: 'step', range: undefined });
 });
 

@@ -106,7 +106,7 @@ function refStep(st: RefState, opt: OptimizerSpec, regs: RegularizerSpec[], lr: 
 
 async function compare(opt: OptimizerSpec, regs: RegularizerSpec[] = [], schedule?: ScheduleSpec): Promise<number> {
   const lab = labWith(opt, regs, schedule);
-  const plan: TrainPlan = { lab, dtype: 'float64', batch: B, features: IN, targetWidth: OUT, task: 'regression', classes: 0, stepsPerEpoch: 2, epochs: 3 };
+  const plan: TrainPlan = { lab, dtype: 'float64', batch: B, features: IN, targetWidth: OUT, task: 'regression', classes: 0, stepsPerEpoch: 2, epochs: 3, seed: 0 };
   const session = await createSession(modelBytes(buildStepGraph(plan)), { threads: 1 });
   const layout = stateLayout(lab);
   const rng = new Rng(11);

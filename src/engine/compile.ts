@@ -2,7 +2,7 @@
 // backward, update, per-layer statistics), the epoch (the step as the body of a Scan), evaluation, the
 // gradient probe and the exported inference model.
 import { Graph, type Value } from './ir.js';
-import type { LabSpec, DenseSpec } from './spec.js';
+import { denseLayers, type LabSpec, type DenseSpec, type DropoutSpec } from './spec.js';
 import * as o from './ops.js';
 import { activate, reluLike } from './activations.js';
 import { buildLoss, type Task } from './losses.js';
@@ -20,6 +20,8 @@ export interface TrainPlan {
   classes: number;
   stepsPerEpoch: number;
   epochs: number;
+  /** Seeds the in-graph random ops (dropout masks). */
+  seed: number;
 }
 
 export interface StateEntry {
@@ -34,7 +36,7 @@ export const STAT_NAMES = ['gradNorm', 'weightNorm', 'updateRatio', 'actMean', '
 export type StatName = (typeof STAT_NAMES)[number];
 
 export function paramEntries(lab: LabSpec): StateEntry[] {
-  return lab.model.layers.flatMap((l, i) => [
+  return denseLayers(lab.model).flatMap((l, i) => [
     { name: `${l.name}.weight`, shape: [l.outputs, l.inputs], kind: 'param' as const, layer: i },
     ...(l.bias ? [{ name: `${l.name}.bias`, shape: [l.outputs], kind: 'param' as const, layer: i }] : []),
   ]);
@@ -49,19 +51,36 @@ export function stateLayout(lab: LabSpec): StateEntry[] {
 
 export interface ForwardResult {
   output: Value;
+  /** One entry per dense layer. */
   layers: { pre: Value; post: Value }[];
 }
 
-export function buildForward(g: Graph, lab: LabSpec, params: Map<string, Value>, x: Value): ForwardResult {
+/** `training` (with the run's seed) turns dropout on; without it dropout is the identity. */
+export function buildForward(g: Graph, lab: LabSpec, params: Map<string, Value>, x: Value, training?: { seed: number }): ForwardResult {
   const layers: ForwardResult['layers'] = [];
   let h = x;
-  for (const l of lab.model.layers) {
+  for (const [i, l] of lab.model.layers.entries()) {
+    if (l.kind === 'dropout') {
+      if (training && l.rate > 0) h = dropout(g, l, h, training.seed * 7919 + i);
+      continue;
+    }
     const pre = denseForward(g, l, params, h);
     const post = activate(g, l.activation, pre);
     layers.push({ pre, post });
     h = post;
   }
   return { output: h, layers };
+}
+
+function dropout(g: Graph, l: DropoutSpec, h: Value, seed: number): Value {
+  // ORT's random kernels keep their generator across runs and Scan iterations: a new mask every step, and the
+  // same sequence of masks for the same seed in both trainer paths.
+  const u = g.add('RandomUniformLike', [h], {
+    seed: { kind: 'float', value: seed },
+    dtype: { kind: 'int', value: g.dtype === 'float64' ? 11 : 1 },
+  }, [h.shape], [g.dtype])[0];
+  const keep = o.cast(g, o.greater(g, u, l.rate), g.dtype);
+  return o.mul(g, h, o.mul(g, keep, 1 / (1 - l.rate)));
 }
 
 function denseForward(g: Graph, l: DenseSpec, params: Map<string, Value>, h: Value): Value {
@@ -71,7 +90,7 @@ function denseForward(g: Graph, l: DenseSpec, params: Map<string, Value>, h: Val
   return o.gemm(g, h, w, b, false, true);
 }
 
-const lastActivation = (lab: LabSpec) => lab.model.layers[lab.model.layers.length - 1].activation.name;
+const lastActivation = (lab: LabSpec) => denseLayers(lab.model).at(-1)!.activation.name;
 
 function lossOf(g: Graph, plan: TrainPlan, output: Value, y: Value) {
   const probabilities = ['sigmoid', 'softmax'].includes(lastActivation(plan.lab));
@@ -83,7 +102,7 @@ function objectiveOf(g: Graph, plan: TrainPlan, loss: Value, params: Map<string,
   let objective = loss;
   for (const r of plan.lab.regularizers) {
     if (r.kind !== 'l1' && r.kind !== 'l2') continue;
-    for (const l of plan.lab.model.layers) {
+    for (const l of denseLayers(plan.lab.model)) {
       const w = params.get(`${l.name}.weight`)!;
       const penalty = o.sumAll(g, r.kind === 'l2' ? o.square(g, w) : o.abs(g, w));
       objective = o.add(g, objective, o.mul(g, penalty, r.lambda));
@@ -105,7 +124,7 @@ export interface StepResult {
 export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, x: Value, y: Value): StepResult {
   const lab = plan.lab;
   const pEntries = paramEntries(lab);
-  const fwd = buildForward(g, lab, state, x);
+  const fwd = buildForward(g, lab, state, x, { seed: plan.seed });
   const { loss, correct } = lossOf(g, plan, fwd.output, y);
   const objective = objectiveOf(g, plan, loss, state);
   const paramValues = pEntries.map((p) => state.get(p.name)!);
@@ -143,7 +162,7 @@ export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, 
   });
   next.set('step', stepNumber);
 
-  const stats = lab.model.layers.map((l, li) => {
+  const stats = denseLayers(lab.model).map((l, li) => {
     const idx = pEntries.map((p, i) => (p.layer === li ? i : -1)).filter((i) => i >= 0);
     const gradNorm = o.sqrt(g, idx.map((i) => sumSquares(g, raw[i])).reduce((a, b) => o.add(g, a, b)));
     const wOld = state.get(`${l.name}.weight`)!;

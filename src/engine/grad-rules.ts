@@ -116,7 +116,7 @@ function minMax(g: Graph, n: Node, dy: Value, isMax: boolean): (Value | null)[] 
 }
 
 /** Ops that produce no gradient at all (their outputs are integers or booleans). */
-const nonDifferentiable = new Set(['ArgMax', 'Greater', 'Less', 'Equal', 'And', 'Sign', 'Floor', 'Constant', 'Shape']);
+const nonDifferentiable = new Set(['ArgMax', 'Greater', 'Less', 'Equal', 'And', 'Sign', 'Floor', 'Constant', 'Shape', 'RandomUniformLike']);
 
 export function gradRule(op: string): GradRule | 'none' | undefined {
   if (nonDifferentiable.has(op)) return 'none';

@@ -47,7 +47,18 @@ export interface DenseSpec {
   range?: SourceRange;
 }
 
-export type LayerSpec = DenseSpec;
+/** Inverted dropout (Srivastava et al. 2014): zeroes each unit with probability `rate` while training and
+ * scales the survivors by 1/(1−rate); the identity at evaluation. */
+export interface DropoutSpec {
+  kind: 'dropout';
+  name: string;
+  rate: number;
+  range?: SourceRange;
+}
+
+export type LayerSpec = DenseSpec | DropoutSpec;
+
+export const denseLayers = (m: ModelSpec): DenseSpec[] => m.layers.filter((l): l is DenseSpec => l.kind === 'dense');
 
 export interface ModelSpec {
   layers: LayerSpec[];

@@ -1,7 +1,7 @@
 // Trains a lab: builds the data, initialises the parameters, compiles the graphs, and runs them epoch by
 // epoch, yielding a record per epoch. Records already yielded survive a failure or a cancellation.
 import type * as ortTypes from 'onnxruntime-node';
-import type { LabSpec } from './spec.js';
+import { denseLayers, type LabSpec } from './spec.js';
 import { LabError } from './errors.js';
 import { Rng } from './random.js';
 import { initialise } from './init.js';
@@ -90,7 +90,7 @@ export class Trainer {
     this.plan = {
       lab, dtype: opts.dtype ?? 'float32', batch, epochs,
       features: data.train.features, targetWidth: data.train.targetWidth, task: data.train.task, classes: data.train.classes,
-      stepsPerEpoch: Math.floor(data.train.n / batch),
+      stepsPerEpoch: Math.floor(data.train.n / batch), seed: opts.seed ?? lab.train.seed,
     };
     this.layout = stateLayout(lab);
     this.shuffleRng = rng.fork(4);
@@ -117,7 +117,7 @@ export class Trainer {
     const { lab } = this;
     return this.layout.map((e) => {
       if (e.kind !== 'param') return tensor(this.plan.dtype, new Float64Array(sizeOf(e.shape)), e.shape);
-      const layer = lab.model.layers[e.layer];
+      const layer = denseLayers(lab.model)[e.layer];
       const isWeight = e.name.endsWith('.weight');
       const weightSpec = layer.weightInit ?? lab.init;
       const spec = isWeight ? weightSpec : layer.biasInit ?? (weightSpec ? { name: 'zeros' as const } : undefined);
@@ -226,14 +226,16 @@ export class Trainer {
   private layerStats(perStep: FloatArray[]): LayerStats[] {
     const K = STAT_NAMES.length;
     const all = concatArrays(perStep);
-    const steps = all.length / (K * this.lab.model.layers.length);
-    return this.lab.model.layers.map((l, li) => {
+    const dense = denseLayers(this.lab.model);
+    const L = dense.length;
+    const steps = all.length / (K * L);
+    return dense.map((l, li) => {
       const avg = (k: number) => {
         let s = 0;
-        for (let t = 0; t < steps; t++) s += all[(t * this.lab.model.layers.length + li) * K + k];
+        for (let t = 0; t < steps; t++) s += all[(t * L + li) * K + k];
         return s / steps;
       };
-      const last = (k: number) => all[((steps - 1) * this.lab.model.layers.length + li) * K + k];
+      const last = (k: number) => all[((steps - 1) * L + li) * K + k];
       return {
         name: l.name,
         line: l.range?.line ?? null,
@@ -323,7 +325,8 @@ function concatArrays(parts: FloatArray[]): Float64Array {
 
 /** Data, model and loss must agree on widths; say where they don't. */
 export function checkCompatible(lab: LabSpec, data: Dataset): void {
-  const layers = lab.model.layers;
+  const layers = denseLayers(lab.model);
+  if (layers.length === 0) throw new LabError('the model has no Dense layer', lab.model.range, 'only dropout', 'at least one Dense(IN => OUT)');
   const first = layers[0];
   const last = layers[layers.length - 1];
   if (first.inputs !== data.features) {

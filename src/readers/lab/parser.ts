@@ -4,10 +4,11 @@
 
 import { LabError } from '../../engine/errors.js';
 import type {
-  ActivationName, ActivationSpec, DataName, DataSpec, DenseSpec, InitName, InitSpec, LabSpec, LossName, LossSpec,
+  ActivationName, ActivationSpec, DataName, DataSpec, DenseSpec, LayerSpec, InitName, InitSpec, LabSpec, LossName, LossSpec,
   ModelSpec, OptimizerName, OptimizerSpec, RegularizerSpec, ScheduleSpec, SourceRange, SplitSpec, TrainSpec,
 } from '../../engine/spec.js';
 import { parseStatements, STATEMENTS, type Arg, type Expr, type Statement, type StatementName } from './syntax.js';
+import { denseLayers } from '../../engine/spec.js';
 import { tokenize, tokenRange } from './tokenizer.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -43,6 +44,15 @@ interface NumRule {
   minOpen?: boolean;
   max?: number;
   maxOpen?: boolean;
+}
+
+/** A layer as far as it could be read; `passThrough` layers keep the width of the layer before them. */
+interface LayerShape {
+  layer?: LayerSpec;
+  inputs?: number;
+  outputs?: number;
+  inExpr?: Expr;
+  passThrough?: boolean;
 }
 
 const POSITIVE: NumRule = { min: 0, minOpen: true };
@@ -400,13 +410,21 @@ class Reader {
       return undefined;
     }
 
-    const layers: DenseSpec[] = [];
+    const layers: LayerSpec[] = [];
     // Each layer's sizes as far as they could be read, so the shape check also runs next to broken layers.
-    const shapes = layerExprs.map((le, i) => this.dense(le, `dense${i + 1}`));
+    const counts = { dense: 0, dropout: 0 };
+    const shapes = layerExprs.map((le) => (callee(le)?.lower === 'dropout' ? this.dropout(le, `dropout${++counts.dropout}`)
+      : this.dense(le, `dense${++counts.dense}`)));
     for (const sh of shapes) if (sh.layer) layers.push(sh.layer);
+    // Dropout passes its width through: carry the last known width across it.
+    for (let i = 1; i < shapes.length; i++) {
+      const cur = shapes[i]!;
+      if (cur.passThrough) cur.inputs = cur.outputs = shapes[i - 1]!.outputs;
+    }
     for (let i = 1; i < shapes.length; i++) {
       const prev = shapes[i - 1]!.outputs;
       const cur = shapes[i]!;
+      if (cur.passThrough) continue;
       if (prev !== undefined && cur.inputs !== undefined && cur.inputs !== prev) {
         this.error(`layer ${i + 1} expects ${cur.inputs} inputs but layer ${i} gives ${prev}`, cur.inExpr!.range,
           String(cur.inputs), String(prev));
@@ -416,11 +434,24 @@ class Reader {
     return { layers, range: e.range };
   }
 
-  private dense(e: Expr, name: string): { layer?: DenseSpec; inputs?: number; outputs?: number; inExpr?: Expr } {
+  private dropout(e: Expr, name: string): LayerShape {
+    const c = callee(e)!;
+    const args = this.bind(c.name, c.args, { positional: ['p'], keyword: ['p'], aliases: { rate: 'p' } });
+    const pE = args.get('p');
+    if (!pE) {
+      this.error('Dropout needs its rate, as in Dropout(0.2)', e.range, this.quote(e), 'Dropout(p) with p from 0 to below 1');
+      return { passThrough: true };
+    }
+    const rate = this.number(pE, 'the dropout rate p', { min: 0, max: 1, maxOpen: true });
+    if (rate === undefined) return { passThrough: true };
+    return { layer: { kind: 'dropout', name, rate, range: e.range }, passThrough: true };
+  }
+
+  private dense(e: Expr, name: string): LayerShape {
     const c = callee(e);
     if (!c || c.lower !== 'dense') {
-      if (c) this.unknown('layer', c.name, c.nameRange, ['Dense'], 'Dense(IN => OUT, activation)');
-      else this.error('expected a layer', e.range, this.quote(e), 'Dense(IN => OUT, activation)');
+      if (c) this.unknown('layer', c.name, c.nameRange, ['Dense', 'Dropout'], 'Dense(IN => OUT, activation), Dropout(p)');
+      else this.error('expected a layer', e.range, this.quote(e), 'Dense(IN => OUT, activation), Dropout(p)');
       return {};
     }
     if (!c.isCall || c.args.length === 0 || c.args[0]!.key) {
@@ -788,7 +819,7 @@ export function readLab(text: string, file: string): LabReadResult {
 
   if (init?.bias) {
     // The IR has no model-wide bias initialiser, so it is given to every layer that names none of its own.
-    for (const layer of model.layers) if (!layer.biasInit) layer.biasInit = init.bias;
+    for (const layer of denseLayers(model)) if (!layer.biasInit) layer.biasInit = init.bias;
   }
   const spec: LabSpec = {
     file,
