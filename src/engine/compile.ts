@@ -31,9 +31,35 @@ export interface StateEntry {
   layer: number;
 }
 
-/** The statistics computed for each layer at every step, in this order. */
-export const STAT_NAMES = ['gradNorm', 'weightNorm', 'updateRatio', 'actMean', 'actStd', 'zeroFrac', 'satFrac'] as const;
-export type StatName = (typeof STAT_NAMES)[number];
+/**
+ * What the graph computes for each layer at every step: raw sums only, each a single fused reduction, so the
+ * statistics stay cheap next to the matrix products; statsFromRaw turns them into the reported values.
+ */
+export const RAW_STATS = ['gradSumSq', 'weightSumSq', 'updateSumSq', 'actSum', 'actSumSq', 'zeroCount', 'satCount'] as const;
+
+export interface LayerStatValues {
+  gradNorm: number;
+  weightNorm: number;
+  updateRatio: number;
+  actMean: number;
+  actStd: number;
+  zeroFrac: number;
+  satFrac: number;
+}
+
+/** `raw` holds RAW_STATS in order for one layer and step; `n` is the number of activations in the batch. */
+export function statsFromRaw(raw: ArrayLike<number>, n: number): LayerStatValues {
+  const mean = raw[3] / n;
+  return {
+    gradNorm: Math.sqrt(raw[0]),
+    weightNorm: Math.sqrt(raw[1]),
+    updateRatio: Math.sqrt(raw[2]) / Math.max(Math.sqrt(raw[1]), 1e-12),
+    actMean: mean,
+    actStd: Math.sqrt(Math.max(raw[4] / n - mean * mean, 0)),
+    zeroFrac: raw[5] / n,
+    satFrac: raw[6] / n,
+  };
+}
 
 export function paramEntries(lab: LabSpec): StateEntry[] {
   return denseLayers(lab.model).flatMap((l, i) => [
@@ -104,20 +130,20 @@ function objectiveOf(g: Graph, plan: TrainPlan, loss: Value, params: Map<string,
     if (r.kind !== 'l1' && r.kind !== 'l2') continue;
     for (const l of denseLayers(plan.lab.model)) {
       const w = params.get(`${l.name}.weight`)!;
-      const penalty = o.sumAll(g, r.kind === 'l2' ? o.square(g, w) : o.abs(g, w));
+      const penalty = r.kind === 'l2' ? sumSquares(g, w) : o.sumAll(g, o.abs(g, w));
       objective = o.add(g, objective, o.mul(g, penalty, r.lambda));
     }
   }
   return objective;
 }
 
-const sumSquares = (g: Graph, v: Value) => o.sumAll(g, o.square(g, v));
+const sumSquares = (g: Graph, v: Value) => o.reduceSumSquare(g, v, v.shape.map((_, i) => i), false);
 
 export interface StepResult {
   state: Map<string, Value>;
   loss: Value;
   correct: Value;
-  /** [layers, STAT_NAMES.length] */
+  /** [1, layers × RAW_STATS.length] */
   stats: Value;
 }
 
@@ -162,32 +188,34 @@ export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, 
   });
   next.set('step', stepNumber);
 
-  const stats = denseLayers(lab.model).map((l, li) => {
+  const stats = denseLayers(lab.model).flatMap((l, li) => {
     const idx = pEntries.map((p, i) => (p.layer === li ? i : -1)).filter((i) => i >= 0);
-    const gradNorm = o.sqrt(g, idx.map((i) => sumSquares(g, raw[i])).reduce((a, b) => o.add(g, a, b)));
+    const gradSq = idx.map((i) => sumSquares11(g, raw[i])).reduce((a, b) => o.add(g, a, b));
     const wOld = state.get(`${l.name}.weight`)!;
     const wNew = next.get(`${l.name}.weight`)!;
-    const weightNorm = o.sqrt(g, sumSquares(g, wNew));
-    const updateRatio = o.div(g, o.sqrt(g, sumSquares(g, o.sub(g, wNew, wOld))), o.add(g, o.sqrt(g, sumSquares(g, wOld)), 1e-12));
-    return layerStats(g, l, fwd.layers[li].post, [gradNorm, weightNorm, updateRatio]);
+    return [gradSq, sumSquares11(g, wOld), sumSquares11(g, o.sub(g, wNew, wOld)), ...activationStats(g, l, fwd.layers[li].post)];
   });
-  return { state: next, loss, correct: correct ?? g.scalar(0), stats: o.concat(g, stats, 0) };
+  return { state: next, loss, correct: correct ?? g.scalar(0), stats: o.concat(g, stats, 1) };
 }
 
-/** [1, K]: the three weight statistics followed by the activation statistics of `act`. */
-function layerStats(g: Graph, l: DenseSpec, act: Value, weightStats: Value[]): Value {
+/** Σx² as a [1, 1] tensor (ready for the one Concat that stacks all statistics). */
+function sumSquares11(g: Graph, x: Value): Value {
+  const r = o.reduceSumSquare(g, x, x.shape.map((_, i) => i), true);
+  return x.shape.length === 2 ? r : o.reshape(g, r, [1, 1]);
+}
+
+/** [1,1] each: Σa, Σa², zeros (ReLU units), saturated (sigmoid: outside [0.01, 0.99]; tanh: beyond ±0.99). */
+function activationStats(g: Graph, l: DenseSpec, act: Value): Value[] {
+  const all = act.shape.map((_, i) => i);
+  const count = (cond: Value) => o.reduceSum(g, o.cast(g, cond, g.dtype), all, true);
+  const zero = g.constant([0], [1, 1]);
   const n = act.shape.reduce((a, b) => a * b, 1);
-  const mean = o.div(g, o.sumAll(g, act), n);
-  const meanSq = o.div(g, sumSquares(g, act), n);
-  const std = o.sqrt(g, o.max(g, o.sub(g, meanSq, o.square(g, mean)), 0));
-  const fraction = (cond: Value) => o.div(g, o.sumAll(g, o.cast(g, cond, g.dtype)), n);
-  const zeroFrac = reluLike(l.activation.name) ? fraction(o.equal(g, act, 0)) : g.scalar(0);
+  // ReLU outputs are ≥ 0, so Σ sign(a) counts the non-zeros.
+  const zeros = reluLike(l.activation.name) ? o.sub(g, n, o.reduceSum(g, o.sign(g, act), all, true)) : zero;
   const a = l.activation.name;
-  // Saturated: derivative below ~1% of its peak (sigmoid outside [0.01, 0.99], tanh beyond ±0.99).
-  const satFrac = a === 'sigmoid' ? fraction(o.greater(g, o.abs(g, o.sub(g, act, 0.5)), 0.49))
-    : a === 'tanh' ? fraction(o.greater(g, o.abs(g, act), 0.99)) : g.scalar(0);
-  const all = [...weightStats, mean, std, zeroFrac, satFrac].map((v) => o.reshape(g, v, [1]));
-  return o.reshape(g, o.concat(g, all, 0), [1, all.length]);
+  const sat = a === 'sigmoid' ? count(o.greater(g, o.abs(g, o.sub(g, act, 0.5)), 0.49))
+    : a === 'tanh' ? count(o.greater(g, o.abs(g, act), 0.99)) : zero;
+  return [o.reduceSum(g, act, all, true), o.reduceSumSquare(g, act, all, true), zeros, sat];
 }
 
 function stateInputs(g: Graph, entries: StateEntry[], suffix = ''): Map<string, Value> {
@@ -205,7 +233,7 @@ export function buildStepGraph(plan: TrainPlan): Graph {
   for (const e of layout) g.output(r.state.get(e.name)!, `${e.name}_out`);
   g.output(o.reshape(g, r.loss, [1]), 'losses');
   g.output(o.reshape(g, r.correct, [1]), 'corrects');
-  g.output(o.reshape(g, r.stats, [1, ...r.stats.shape]), 'stats');
+  g.output(r.stats, 'stats');
   return g;
 }
 

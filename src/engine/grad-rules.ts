@@ -74,6 +74,11 @@ const rules: Record<string, GradRule> = {
     const keep = o.reshape(g, dy, n.attrs.keepdims?.value === 0 ? keptShape(n) : dy.shape);
     return [o.expand(g, keep, x.shape)];
   },
+  ReduceSumSquare: (g, n, dy) => {
+    const x = n.inputs[0];
+    const keep = o.reshape(g, dy, n.attrs.keepdims?.value === 0 ? keptShape(n) : dy.shape);
+    return [o.mul(g, keep, o.mul(g, x, 2))];
+  },
   Softmax: (g, n, dy) => {
     const y = n.outputs[0];
     const axis = attrNum(n, 'axis', -1);

@@ -5,7 +5,8 @@ export type DType = 'float32' | 'float64' | 'int64' | 'bool';
 
 export interface Value {
   readonly id: number;
-  readonly name: string;
+  /** Mutable only so that Graph.output can name a result in place instead of adding an Identity node. */
+  name: string;
   readonly shape: readonly number[];
   readonly dtype: DType;
 }
@@ -67,9 +68,12 @@ export class Graph {
   }
 
   output(v: Value, name?: string): Value {
-    // A graph output must have its own name; route through Identity when renaming or repeating a value.
-    const out = name !== undefined && name !== v.name ? this.add('Identity', [v], {}, [v.shape], [v.dtype], [name])[0]
-      : this.outputs.includes(v) || this.inputs.includes(v) ? this.add('Identity', [v], {}, [v.shape], [v.dtype])[0] : v;
+    // Each graph output needs its own name. A node's result is renamed in place (an Identity node would cost a
+    // kernel launch per step); inputs and values already output go through Identity.
+    const reused = this.outputs.includes(v) || this.inputs.includes(v) || !this.nodes.some((n) => n.outputs.includes(v));
+    let out = v;
+    if (reused) out = this.add('Identity', [v], {}, [v.shape], [v.dtype], name ? [name] : undefined)[0];
+    else if (name !== undefined) v.name = name;
     this.outputs.push(out);
     return out;
   }

@@ -98,10 +98,26 @@ function lowerErf64(n: Node, g: Graph): INodeProto[] {
   return scratch.nodes.flatMap((m) => nodeProtos(m, scratch));
 }
 
+/**
+ * The nodes that some graph output depends on. Gradient rules emit the gradient of every input of an op
+ * (e.g. the input gradient of the first layer); what nothing reads is dropped here rather than computed.
+ */
+export function liveNodes(g: Graph): Node[] {
+  const needed = new Set(g.outputs.map((v) => v.id));
+  const live: Node[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i];
+    if (!n.outputs.some((v) => needed.has(v.id))) continue;
+    live.push(n);
+    for (const v of n.inputs) needed.add(v.id);
+  }
+  return live.reverse();
+}
+
 export function graphProto(g: Graph, opts: WriteOptions): IGraphProto {
   return {
     name: g.name,
-    node: g.nodes.flatMap((n) => nodeProtos(n, g)),
+    node: liveNodes(g).flatMap((n) => nodeProtos(n, g)),
     input: g.inputs.map((v) => valueInfo(v, opts.dimNames?.[v.name])),
     output: g.outputs.map((v) => valueInfo(v, opts.dimNames?.[v.name])),
     initializer: opts.initializers ? [...opts.initializers].map(([v, c]) => tensorProto(c, v.name)) : [],

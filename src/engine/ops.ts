@@ -83,6 +83,12 @@ export function reduceSum(g: Graph, x: Value, axes: readonly number[], keepDims 
   const attrs = { axes: { kind: 'ints', value: ax } as Attr, keepdims: int(keepDims ? 1 : 0) };
   return g.add('ReduceSum', [x], attrs, [shape], [x.dtype])[0];
 }
+/** Σx² over `axes` in one fused reduction (opset 17 keeps its axes an attribute). */
+export function reduceSumSquare(g: Graph, x: Value, axes: readonly number[], keepDims = false): Value {
+  const ax = normAxes(axes, x.shape.length);
+  const shape = keepDims ? x.shape.map((d, i) => (ax.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !ax.includes(i));
+  return g.add('ReduceSumSquare', [x], { axes: { kind: 'ints', value: ax }, keepdims: int(keepDims ? 1 : 0) }, [shape], [x.dtype])[0];
+}
 export const sumAll = (g: Graph, x: Value) => (x.shape.length === 0 ? x : reduceSum(g, x, x.shape.map((_, i) => i)));
 export const meanAll = (g: Graph, x: Value) => div(g, sumAll(g, x), x.shape.reduce((a, b) => a * b, 1));
 

@@ -8,7 +8,7 @@ import { initialise } from './init.js';
 import { makeDataset, holdout, type Dataset } from './data/index.js';
 import {
   buildEpochGraph, buildEvalGraph, buildGradGraph, buildInferenceGraph, buildStepGraph, paramEntries, stateLayout,
-  STAT_NAMES, type StateEntry, type TrainPlan,
+  RAW_STATS, statsFromRaw, type LayerStatValues, type StateEntry, type TrainPlan,
 } from './compile.js';
 import { modelBytes } from './onnx.js';
 import { createSession, tensor, type Provider, type Session } from './session.js';
@@ -224,22 +224,20 @@ export class Trainer {
   }
 
   private layerStats(perStep: FloatArray[]): LayerStats[] {
-    const K = STAT_NAMES.length;
+    const K = RAW_STATS.length;
     const all = concatArrays(perStep);
     const dense = denseLayers(this.lab.model);
     const L = dense.length;
     const steps = all.length / (K * L);
     return dense.map((l, li) => {
-      const avg = (k: number) => {
-        let s = 0;
-        for (let t = 0; t < steps; t++) s += all[(t * L + li) * K + k];
-        return s / steps;
-      };
-      const last = (k: number) => all[((steps - 1) * L + li) * K + k];
+      const n = this.plan.batch * l.outputs;
+      const per = Array.from({ length: steps }, (_, t) => statsFromRaw(all.subarray((t * L + li) * K, (t * L + li + 1) * K), n));
+      const avg = (k: keyof LayerStatValues) => per.reduce((s, v) => s + v[k], 0) / steps;
       return {
         name: l.name,
         line: l.range?.line ?? null,
-        gradNorm: avg(0), weightNorm: last(1), updateRatio: avg(2), actMean: avg(3), actStd: avg(4), zeroFrac: avg(5), satFrac: avg(6),
+        gradNorm: avg('gradNorm'), weightNorm: per[steps - 1].weightNorm, updateRatio: avg('updateRatio'),
+        actMean: avg('actMean'), actStd: avg('actStd'), zeroFrac: avg('zeroFrac'), satFrac: avg('satFrac'),
       };
     });
   }
