@@ -172,16 +172,19 @@ export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, 
   const lr = learningRateNode(g, lab.schedule, { lr: lab.optimizer.lr, stepsPerEpoch: plan.stepsPerEpoch, epochs: plan.epochs }, t);
   const stepNumber = o.add(g, t, 1);
   const next = new Map<string, Value>();
+  const deltas = new Map<string, Value>();
   const slotNames = optimizerSlots(lab.optimizer);
   pEntries.forEach((p, i) => {
     const slots = Object.fromEntries(slotNames.map((s) => [s, state.get(`${p.name}.${s}`)!]));
     const upd = applyUpdate(g, lab.optimizer, { param: paramValues[i], grad: grads[i], slots, lr, step: stepNumber });
     let newParam = upd.param;
+    if (upd.delta) deltas.set(p.name, upd.delta);
     const maxNorm = lab.regularizers.find((r) => r.kind === 'max_norm');
     if (maxNorm && maxNorm.kind === 'max_norm' && p.name.endsWith('.weight')) {
       // Each unit's incoming weight vector (a row of [out, in]) rescaled to norm ≤ c (Srivastava et al. 2014).
       const norms = o.sqrt(g, o.reduceSum(g, o.square(g, newParam), [1], true));
       newParam = o.mul(g, newParam, o.div(g, o.min(g, norms, maxNorm.max), o.add(g, norms, 1e-7)));
+      deltas.delete(p.name);
     }
     next.set(p.name, newParam);
     for (const s of slotNames) next.set(`${p.name}.${s}`, upd.slots[s]);
@@ -193,7 +196,8 @@ export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, 
     const gradSq = idx.map((i) => sumSquares11(g, raw[i])).reduce((a, b) => o.add(g, a, b));
     const wOld = state.get(`${l.name}.weight`)!;
     const wNew = next.get(`${l.name}.weight`)!;
-    return [gradSq, sumSquares11(g, wOld), sumSquares11(g, o.sub(g, wNew, wOld)), ...activationStats(g, l, fwd.layers[li].post)];
+    const delta = deltas.get(`${l.name}.weight`) ?? o.sub(g, wNew, wOld);
+    return [gradSq, sumSquares11(g, wOld), sumSquares11(g, delta), ...activationStats(g, l, fwd.layers[li].post)];
   });
   return { state: next, loss, correct: correct ?? g.scalar(0), stats: o.concat(g, stats, 1) };
 }

@@ -143,6 +143,9 @@ export function unbroadcast(g: Graph, x: Value, shape: readonly number[]): Value
   for (let i = 0; i < x.shape.length; i++) {
     if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
   }
+  // Without kept dims when that already gives `shape` (a bias gradient): no Reshape node.
+  const dropped = x.shape.filter((_, i) => !axes.includes(i));
+  if (sameShape(dropped, shape)) return reduceSum(g, x, axes, false);
   const summed = axes.length ? reduceSum(g, x, axes, true) : x;
   return reshape(g, summed, shape);
 }

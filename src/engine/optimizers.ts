@@ -41,7 +41,9 @@ export interface UpdateInput {
   step: Value;
 }
 
-export function applyUpdate(g: Graph, spec: OptimizerSpec, u: UpdateInput): { param: Value; slots: Record<string, Value> } {
+/** `delta` is θ_old − θ_new when the update is one subtraction (not with AdamW's decay), so statistics can
+ * reuse it instead of subtracting again. */
+export function applyUpdate(g: Graph, spec: OptimizerSpec, u: UpdateInput): { param: Value; slots: Record<string, Value>; delta?: Value } {
   const s = optimizerDefaults(spec);
   const { lr, step } = u;
   let p = u.param;
@@ -49,7 +51,8 @@ export function applyUpdate(g: Graph, spec: OptimizerSpec, u: UpdateInput): { pa
   if (s.weightDecay > 0 && s.name !== 'adamw') grad = o.add(g, grad, o.mul(g, p, s.weightDecay));
   const slots: Record<string, Value> = {};
   const ema = (prev: Value, x: Value, decay: number) => o.add(g, o.mul(g, prev, decay), o.mul(g, x, 1 - decay));
-  const minusLr = (x: Value) => o.sub(g, p, o.mul(g, x, lr));
+  let delta: Value | undefined;
+  const minusLr = (x: Value) => o.sub(g, p, (delta = o.mul(g, x, lr)));
   switch (s.name) {
     case 'sgd': p = minusLr(grad); break;
     case 'momentum':
@@ -101,9 +104,11 @@ export function applyUpdate(g: Graph, spec: OptimizerSpec, u: UpdateInput): { pa
       const bc1 = o.sub(g, 1, pow(s.beta1));
       const bc2 = o.sub(g, 1, pow(s.beta2));
       const denom = o.add(g, o.div(g, o.sqrt(g, v), o.sqrt(g, bc2)), s.eps);
-      p = o.sub(g, p, o.mul(g, o.div(g, m, denom), o.div(g, lr, bc1)));
+      const decayed = p !== u.param;
+      p = o.sub(g, p, (delta = o.mul(g, o.div(g, m, denom), o.div(g, lr, bc1))));
+      if (decayed) delta = undefined;
       break;
     }
   }
-  return { param: p, slots };
+  return { param: p, slots, delta };
 }
