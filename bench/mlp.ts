@@ -31,8 +31,8 @@ const lab: LabSpec = {
   schedule: { kind: 'constant' }, train: { epochs: EPOCHS + WARMUP, batch: BATCH, seed: 0, mode: 'epoch' },
 };
 
-async function dlLab(mode: 'epoch' | 'step'): Promise<Result> {
-  const t = await Trainer.create(lab, { mode });
+async function dlLab(mode: 'epoch' | 'step', stats = true): Promise<Result> {
+  const t = await Trainer.create(lab, { mode, stats });
   let seconds = 0, samples = 0, loss = NaN, acc = NaN;
   for (let e = 0; e < EPOCHS + WARMUP; e++) {
     const started = performance.now();
@@ -45,7 +45,7 @@ async function dlLab(mode: 'epoch' | 'step'): Promise<Result> {
     acc = r.trainAcc!;
   }
   await t.dispose();
-  return { peer: `dl-lab (${mode === 'epoch' ? 'Scan, one run per epoch' : 'one run per minibatch'})`, samplesPerSec: samples / seconds, finalLoss: loss, trainAcc: acc };
+  return { peer: `dl-lab (${mode === 'epoch' ? 'Scan, one run per epoch' : 'one run per minibatch'}${stats ? '' : ', no statistics'})`, samplesPerSec: samples / seconds, finalLoss: loss, trainAcc: acc };
 }
 
 function peer(cmd: string, args: string[], label: string): Result | undefined {
@@ -59,26 +59,32 @@ function peer(cmd: string, args: string[], label: string): Result | undefined {
   return { ...j, peer: label };
 }
 
-const results: Result[] = [];
-results.push(await dlLab('epoch'));
-results.push(await dlLab('step'));
-
+// The machine is shared and noisy: alternate the peers over several rounds and keep each one's best.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const best = new Map<string, Result>();
+const keep = (r: Result | undefined) => {
+  if (r && (!best.has(r.peer) || r.samplesPerSec > best.get(r.peer)!.samplesPerSec)) best.set(r.peer, r);
+};
 const python = existsSync('.bench/python') ? readFileSync('.bench/python', 'utf8').trim() : '/usr/bin/python3';
-const torchRuns: Result[] = [];
-for (const threads of [1, 2, 4].filter((t) => t <= Math.max(2, os.availableParallelism()))) {
-  const r = peer(python, ['bench/peers/torch_mlp.py', '--data', '.bench/mnist', '--epochs', String(EPOCHS), '--warmup', String(WARMUP),
-    '--batch', String(BATCH), '--threads', String(threads), '--interop', '1'], `pytorch (threads=${threads})`);
-  if (r) torchRuns.push(r);
-}
-const bestTorch = torchRuns.reduce<Result | undefined>((b, r) => (!b || r.samplesPerSec > b.samplesPerSec ? r : b), undefined);
-results.push(...torchRuns);
-if (existsSync('bench/node_modules/@tensorflow/tfjs')) {
-  for (const backend of ['cpu', 'wasm']) {
-    const r = peer(process.execPath, ['bench/peers/tfjs_mlp.mjs', '--backend', backend, '--epochs', backend === 'cpu' ? '1' : String(Math.min(EPOCHS, 2)),
-      '--warmup', '1', '--batch', String(BATCH), '--threads', String(os.availableParallelism())], `tfjs-${backend}`);
-    if (r) results.push(r);
+const torchSettings = [1, 2].map((threads) => ({ threads, label: `pytorch (threads=${threads}, interop=1)` }));
+for (let round = 0; round < ROUNDS; round++) {
+  keep(await dlLab('epoch'));
+  keep(await dlLab('step'));
+  keep(await dlLab('epoch', false));
+  for (const { threads, label } of torchSettings) {
+    if (threads > 1 && round > 0) continue; // oversubscribed: measured once to show why it is not used
+    keep(peer(python, ['bench/peers/torch_mlp.py', '--data', '.bench/mnist', '--epochs', String(EPOCHS + WARMUP), '--warmup', String(WARMUP),
+      '--batch', String(BATCH), '--threads', String(threads), '--interop', '1'], label));
   }
 }
+if (existsSync('bench/node_modules/@tensorflow/tfjs')) {
+  for (const backend of ['cpu', 'wasm']) {
+    keep(peer(process.execPath, ['bench/peers/tfjs_mlp.mjs', '--backend', backend, '--epochs', backend === 'cpu' ? '2' : '3',
+      '--warmup', '1', '--batch', String(BATCH), '--threads', String(os.availableParallelism())], `tfjs-${backend}`));
+  }
+}
+const results = [...best.values()];
+const bestTorch = results.filter((r) => r.peer.startsWith('pytorch')).reduce<Result | undefined>((b, r) => (!b || r.samplesPerSec > b.samplesPerSec ? r : b), undefined);
 const floor = peer(process.execPath, ['bench/floor.mjs'], 'matmul-floor') as (Result & { gflops: number; flopsPerSample: number }) | undefined;
 
 const rows = results.map((r) => ({
@@ -88,7 +94,7 @@ const rows = results.map((r) => ({
   ofFloor: floor ? (r.samplesPerSec * floor.flopsPerSample) / (floor.gflops * 1e9) : NaN,
 }));
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-console.log(`\nMLP 784-128-10, batch ${BATCH}, SGD momentum 0.9, float32, ${EPOCHS} timed epochs of 10,000 MNIST digits`);
+console.log(`\nMLP 784-128-10, batch ${BATCH}, SGD momentum 0.9, float32, ${EPOCHS} timed epochs of 10,000 MNIST digits, best of ${ROUNDS} rounds`);
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.availableParallelism()}; matmul floor ${floor ? fmt(floor.gflops, 1) + ' GFLOP/s' : '-'}`);
 console.log('| peer | samples/s | × best PyTorch | of matmul floor |');
 console.log('|---|---:|---:|---:|');

@@ -24,6 +24,8 @@ export interface TrainOptions {
   mode?: 'epoch' | 'step';
   /** float64 is for checking the engine against references; training uses float32. */
   dtype?: 'float32' | 'float64';
+  /** Per-layer statistics (default true); the benchmark measures their cost. */
+  stats?: boolean;
   onFallback?: (message: string) => void;
 }
 
@@ -90,7 +92,7 @@ export class Trainer {
     this.plan = {
       lab, dtype: opts.dtype ?? 'float32', batch, epochs,
       features: data.train.features, targetWidth: data.train.targetWidth, task: data.train.task, classes: data.train.classes,
-      stepsPerEpoch: Math.floor(data.train.n / batch), seed: opts.seed ?? lab.train.seed,
+      stepsPerEpoch: Math.floor(data.train.n / batch), seed: opts.seed ?? lab.train.seed, stats: opts.stats,
     };
     this.layout = stateLayout(lab);
     this.shuffleRng = rng.fork(4);
@@ -224,6 +226,7 @@ export class Trainer {
   }
 
   private layerStats(perStep: FloatArray[]): LayerStats[] {
+    if (this.plan.stats === false) return [];
     const K = RAW_STATS.length;
     const all = concatArrays(perStep);
     const dense = denseLayers(this.lab.model);
