@@ -60,9 +60,9 @@ const NON_NEGATIVE: NumRule = { min: 0 };
 const UNIT_OPEN: NumRule = { min: 0, max: 1, maxOpen: true }; // [0, 1): decay and momentum factors
 const ANY: NumRule = {};
 
-type OptParam = 'lr' | 'momentum' | 'alpha' | 'rho' | 'beta1' | 'beta2' | 'eps' | 'centered' | 'weight_decay';
+export type OptParam = 'lr' | 'momentum' | 'alpha' | 'rho' | 'beta1' | 'beta2' | 'eps' | 'centered' | 'weight_decay';
 
-interface OptimizerDef {
+export interface OptimizerDef {
   /** Positional order, which is also the order torch.optim lists them. */
   params: OptParam[];
   defaults: Partial<Record<OptParam, number | boolean>>;
@@ -70,7 +70,7 @@ interface OptimizerDef {
 
 // Defaults are torch.optim's (SGD's lr is torch >= 2.2's 1e-3), except Momentum/Nesterov's momentum of 0.9:
 // torch defaults it to 0, which would make them plain SGD.
-const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
+export const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
   sgd: { params: ['lr', 'weight_decay'], defaults: { lr: 0.001, weight_decay: 0 } },
   momentum: { params: ['lr', 'momentum', 'weight_decay'], defaults: { lr: 0.001, momentum: 0.9, weight_decay: 0 } },
   nesterov: { params: ['lr', 'momentum', 'weight_decay'], defaults: { lr: 0.001, momentum: 0.9, weight_decay: 0 } },
