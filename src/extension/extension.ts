@@ -61,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
       DashboardPanel.show(context.extensionUri, handlers).showRun(run);
     }),
     vscode.commands.registerCommand('dlLab.showRunHistory', () => vscode.commands.executeCommand('dlLab.runHistory.focus')),
+    vscode.commands.registerCommand('dlLab.enableCuda', () => enableCudaCommand(context)),
     vscode.commands.registerCommand('dlLab.exportModel', (target?: vscode.Uri) => exportCommand(training, target)),
   );
   registerLabDiagnostics(context);
@@ -152,4 +153,23 @@ async function exportCommand(training: TrainingController, to?: vscode.Uri): Pro
   } catch (e) {
     void vscode.window.showErrorMessage(`DL Lab: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** onnxruntime-node's own install step for the CUDA provider: it downloads from NuGet, so it needs internet. */
+async function enableCudaCommand(context: vscode.ExtensionContext): Promise<void> {
+  const { cudaAvailable } = await import('../engine/providers.js');
+  if (cudaAvailable()) {
+    void vscode.window.showInformationMessage('DL Lab: the CUDA execution provider is installed and an NVIDIA GPU is visible; training uses it when dlLab.executionProvider is auto or cuda.');
+    return;
+  }
+  const go = await vscode.window.showInformationMessage('Enable CUDA training?', {
+    modal: true,
+    detail: 'DL Lab trains on the CPU by default. With an NVIDIA GPU, its driver and CUDA 12, onnxruntime-node can run the training graphs on the GPU. '
+      + 'This runs onnxruntime-node\'s own install step in a terminal, which downloads the CUDA provider (several hundred MB) from NuGet. '
+      + 'Afterwards, reload the window; runs show the provider they used.',
+  }, 'Install CUDA Provider');
+  if (!go) return;
+  const terminal = vscode.window.createTerminal({ name: 'DL Lab: CUDA provider', cwd: context.extensionPath });
+  terminal.show();
+  terminal.sendText('node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12');
 }
