@@ -29,16 +29,9 @@ export interface TrainOptions {
   onFallback?: (message: string) => void;
 }
 
-export interface LayerStats {
+export interface LayerStats extends LayerStatValues {
   name: string;
   line: number | null;
-  gradNorm: number;
-  weightNorm: number;
-  updateRatio: number;
-  actMean: number;
-  actStd: number;
-  zeroFrac: number;
-  satFrac: number;
 }
 
 export interface EpochRecord {
