@@ -156,3 +156,10 @@ test('the installed bin runs and reports a mistake without a stack trace', () =>
   const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
   assert.match(help, /dl-lab train FILE/);
 });
+
+test('--provider cuda without the CUDA provider says so and trains on the CPU', async () => {
+  const r = await run(['train', lab('c.dlab', SPIRALS.replace('epochs=4', 'epochs=1')), '--provider', 'cuda', '--json']);
+  assert.equal(r.code, 0);
+  assert.ok(r.err.some((l) => /CUDA execution provider unavailable .*training on the CPU/.test(l)), r.err.join('\n'));
+  assert.equal(JSON.parse(r.out[r.out.length - 1]).provider, 'cpu');
+});
