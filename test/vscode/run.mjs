@@ -3,16 +3,38 @@
 // opened by headless Chromium through playwright-core. Background: /work/shared/REAL-VSCODE.md.
 //
 //   node test/vscode/run.mjs [workspace] [--extension DIR] [--tests FILE] [--timeout S] [--artifacts DIR]
-//                            [--keep] [--verbose]
+//                            [--phases N] [--keep] [--verbose]
 //   workspace    folder opened in VS Code (default: examples/)
 //   --extension  extensionDevelopmentPath (default: the repository root)
 //   --tests      extensionTestsPath: a CommonJS file exporting run() (default: dist/test/suite/index.cjs)
-//   --timeout    seconds before the run is abandoned (default 300, or DL_LAB_VSCODE_TIMEOUT)
+//   --timeout    seconds before the run is abandoned, per phase (default 300, or DL_LAB_VSCODE_TIMEOUT)
+//   --phases     run the suite N times in sequence (default 1, or DL_LAB_VSCODE_PHASES), as when VS Code is closed and
+//                opened again: each phase starts code-server and Chromium afresh on the SAME user-data-dir,
+//                extensions dir, workspace, port and browser profile, so what VS Code and the extension stored
+//                survives; the suite sees DL_LAB_PHASE=<k> (1-based) and DL_LAB_PHASES=<N>. A failing phase ends
+//                the run (later phases build on it). Pictures are shared: name them per phase where it matters.
 //   --keep       leave code-server and Chromium running after the suite (or DL_LAB_VSCODE_KEEP=1); Ctrl-C ends them
 //   --verbose    also print code-server's output and the workbench's own console messages
 // Exit status: the suite's (0 = passed), 124 on timeout, 2 when the harness itself fails.
 // Environment seen by the suite (inherited through code-server): DL_LAB_MOCHA (absolute path of mocha),
-// DL_LAB_SCREENSHOT_DIR (see screenshot.mjs), DL_LAB_ARTIFACTS (where pictures go).
+// DL_LAB_SCREENSHOT_DIR (see screenshot.mjs), DL_LAB_ARTIFACTS (where pictures go), DL_LAB_PHASE, DL_LAB_PHASES.
+//
+// What survives a restart, as found with --phases 2 (code-server 4.100.3 = VS Code 1.100 web):
+// - The extension's storage (context.storageUri / globalStorageUri, workspaceState) is on the server, under the
+//   user-data-dir: it survives as long as the folder, the port and the user-data-dir stay the same (the workspace's
+//   storage id is derived from the folder's vscode-remote URI, port included).
+// - The workbench's own state (open editors and groups, webview panels with the state their serializer gets back,
+//   panel/sidebar layout) is in the BROWSER's IndexedDB, per origin: it survives only with the same browser profile
+//   and port (hence both are kept). With a fresh profile the runs were there but no dashboard came back (checked).
+//   (Desktop VS Code keeps this state in its user-data-dir, and window.restoreWindows decides which windows reopen;
+//   in the web the URL decides, and each phase opens the same one.)
+// - VS Code web saves that state every 5 s while its page has the focus, and when the page loses the focus. What a
+//   page writes in its pagehide handler does not survive context.close() (checked with a test page), so closing
+//   Chromium adds no save of its own, as after a crash rather than a closed tab. The test harness stops the
+//   extension host BEFORE it calls codeAutomationExit, and a save from then on drops the extension's webview panels
+//   (their serializer is gone: the dashboard was lost when the page was kept 7 s after the suite). So a phase that
+//   leaves a layout for the next one ends with leaveWorkbench() (screenshot.mjs): the page loses the focus, VS Code
+//   saves, and it saves no more until it is focused again.
 import { spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
@@ -31,6 +53,7 @@ const { values: opt, positionals } = parseArgs({
     extension: { type: 'string', default: ROOT },
     tests: { type: 'string', default: join(ROOT, 'dist', 'test', 'suite', 'index.cjs') },
     timeout: { type: 'string', default: process.env.DL_LAB_VSCODE_TIMEOUT || '300' },
+    phases: { type: 'string', default: process.env.DL_LAB_VSCODE_PHASES || '1' },
     artifacts: { type: 'string', default: join(HERE, '.artifacts') },
     keep: { type: 'boolean', default: !!process.env.DL_LAB_VSCODE_KEEP && process.env.DL_LAB_VSCODE_KEEP !== '0' },
     verbose: { type: 'boolean', default: false },
@@ -41,6 +64,7 @@ const extensionPath = resolve(opt.extension);
 const testsPath = resolve(opt.tests);
 const artifacts = resolve(opt.artifacts);
 const timeoutS = Number(opt.timeout);
+const phases = Number(opt.phases);
 
 const t0 = Date.now();
 const stamp = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -50,6 +74,7 @@ function fail(m) {
   console.error(`[vscode-run] ${m}`);
   process.exit(2);
 }
+if (!Number.isInteger(phases) || phases < 1) fail(`--phases wants a whole number from 1: ${opt.phases}`);
 if (!toolsReady()) fail(`code-server is not installed: run  node ${join('test', 'vscode', 'setup.mjs')}`);
 if (!existsSync(CHROMIUM)) fail(`no Chromium at ${CHROMIUM}: run  node test/vscode/setup.mjs`);
 for (const [what, p] of [['workspace', workspace], ['extension', join(extensionPath, 'package.json')], ['suite', testsPath]]) {
@@ -106,11 +131,15 @@ function healthy(port) {
   });
 }
 
-async function startCodeServer() {
+// Phase 1 picks a free port; later phases need the same one (the browser keeps VS Code's state per origin, and the
+// workspace's storage id includes the remote authority), waiting a little for the last phase's server to free it.
+async function startCodeServer(phase, samePort) {
   const logFile = join(RUN, 'code-server.log');
+  if (phase > 1) writeFileSync(logFile, `\n----- phase ${phase} -----\n`, { flag: 'a' });
   // A port picked free can be taken before code-server binds it: try a few.
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = await freePort();
+  const attempts = samePort ? 10 : 3;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const port = samePort ?? (await freePort());
     const env = {
       ...process.env,
       XDG_CONFIG_HOME: join(RUN, 'xdg-config'),
@@ -121,6 +150,8 @@ async function startCodeServer() {
       DL_LAB_MOCHA: join(TOOLS_MODULES, 'mocha'),
       DL_LAB_SCREENSHOT_DIR: join(RUN, 'screenshot-requests'),
       DL_LAB_ARTIFACTS: artifacts,
+      DL_LAB_PHASE: String(phase),
+      DL_LAB_PHASES: String(phases),
     };
     const args = [
       CODE_SERVER_ENTRY, '--config', join(RUN, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
@@ -143,7 +174,8 @@ async function startCodeServer() {
     }
     await stopCodeServer();
     if (!exited) break;
-    say(`code-server exited early (attempt ${attempt}), see ${logFile}`);
+    say(`code-server exited early (attempt ${attempt}${samePort ? `, port ${samePort} still taken?` : ''}), see ${logFile}`);
+    if (samePort) await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`code-server did not become healthy; its log: ${logFile}`);
 }
@@ -173,19 +205,26 @@ const CHATTER = [
 ];
 const LOG_LEVEL = /^%c\s*(TRACE|DEBUG|INFO|WARN|ERR)$/;
 
+// Ends one phase: stops serving requests, closes Chromium and stops code-server. The browser profile and the run
+// folder stay for the next phase.
+async function stopPhase() {
+  await shots?.stop();
+  shots = undefined;
+  const ctx = context;
+  context = undefined;
+  await Promise.race([ctx?.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  await stopCodeServer();
+}
+
 async function cleanup() {
-  cleaning ??= (async () => {
-    await shots?.stop();
-    await Promise.race([context?.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-    await stopCodeServer();
-  })();
+  cleaning ??= stopPhase();
   return cleaning;
 }
 
 process.on('exit', () => {
   if (server) try { process.kill(-server.pid, 'SIGKILL'); } catch {} // last resort
 });
-let suiteCode; // known once the suite reported
+let suiteCode; // known once the (last) suite reported
 async function finish(code) {
   await cleanup();
   try {
@@ -202,11 +241,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-async function main() {
-  say(`workspace ${workspace}\n  extension ${extensionPath}\n  suite     ${testsPath}\n  run dir   ${RUN}`);
-  const port = await startCodeServer();
+let port; // chosen by phase 1, kept by the others
+async function runPhase(phase) {
+  const last = phase === phases;
+  const tag = phases > 1 ? `phase ${phase}/${phases}: ` : '';
+  port = await startCodeServer(phase, port);
   const base = `http://127.0.0.1:${port}`;
-  say(`code-server healthy on ${base}`);
+  say(`${tag}code-server healthy on ${base}`);
 
   context = await chromium.launchPersistentContext(join(RUN, 'chromium'), {
     executablePath: CHROMIUM,
@@ -226,7 +267,8 @@ async function main() {
   const page = context.pages()[0] ?? (await context.newPage());
 
   let settle;
-  const result = new Promise((r) => (settle = r));
+  let settled = false;
+  const result = new Promise((r) => (settle = (v) => { settled = true; r(v); }));
   await page.exposeFunction('codeAutomationExit', (code, logs) => {
     settle({ code: Number(code) || 0, logs });
   });
@@ -270,36 +312,56 @@ async function main() {
   const timer = setTimeout(() => settle({ code: 124, error: `TIMEOUT: the suite did not finish in ${timeoutS} s` }), timeoutS * 1000);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
   if (!rewritten) settle({ code: 2, error: 'could not enable the smoke-test driver (page markup changed?)' });
-  say('workbench loaded, suite running');
+  if (!settled) say(`${tag}workbench loaded, suite running`);
   const res = await result;
   clearTimeout(timer);
   await new Promise((r) => setTimeout(r, 200)); // let the last console messages arrive
   await printing;
 
-  if (res.error) console.error(`[vscode-run] ${res.error}`);
+  if (res.error) console.error(`[vscode-run] ${tag}${res.error}`);
   for (const { relativePath, contents } of res.logs ?? []) {
-    const p = join(artifacts, 'logs', relativePath);
+    const p = join(artifacts, 'logs', ...(phases > 1 ? [`phase-${phase}`] : []), relativePath);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, contents);
   }
   await shots.stop();
-  await page.screenshot({ path: join(artifacts, 'final.png'), timeout: 10000 }).catch((e) => say(`final screenshot failed: ${e.message}`));
-  say(`suite exit code ${res.code}; artifacts in ${artifacts}`);
+  const final = join(artifacts, phases > 1 ? `final-phase-${phase}.png` : 'final.png');
+  await page.screenshot({ path: final, timeout: 10000 }).catch((e) => say(`final screenshot failed: ${e.message}`));
+  say(`${tag}suite exit code ${res.code}; artifacts in ${artifacts}`);
 
-  suiteCode = res.code;
-  if (opt.keep) {
-    say(`--keep: code-server on ${base}/?folder=${encodeURIComponent(workspace)} , run dir ${RUN}; Ctrl-C to stop`);
-    await new Promise(() => {}); // the SIGINT handler ends the process
+  if (last) {
+    suiteCode = res.code;
+    if (opt.keep) {
+      say(`--keep: code-server on ${base}/?folder=${encodeURIComponent(workspace)} , run dir ${RUN}; Ctrl-C to stop`);
+      await new Promise(() => {}); // the SIGINT handler ends the process
+    }
+  } else {
+    await stopPhase();
+    say(`${tag}VS Code closed`);
   }
   return res.code;
 }
 
-// Backstop for a hang outside the suite (start-up, a stuck screenshot): the in-page timeout above fires first.
+async function main() {
+  say(`workspace ${workspace}\n  extension ${extensionPath}\n  suite     ${testsPath}\n  run dir   ${RUN}`);
+  for (let phase = 1; phase <= phases; phase++) {
+    const code = await runPhase(phase);
+    if (code !== 0) {
+      const rest = phase + 1 === phases ? `phase ${phases}` : `phases ${phase + 1}-${phases}`;
+      if (phase < phases) say(`phase ${phase} failed (exit code ${code}): ${rest} not run`);
+      return code;
+    }
+  }
+  return 0;
+}
+
+// Backstop for a hang outside the suite (start-up, a stuck screenshot): the in-page timeouts above fire first.
+const backstopS = phases * (timeoutS + 30);
 setTimeout(() => {
   if (suiteCode !== undefined) return; // reported (and maybe --keep): nothing hangs
-  console.error(`[vscode-run] TIMEOUT: the harness itself did not finish in ${timeoutS + 30} s`);
+  console.error(`[vscode-run] TIMEOUT: the harness itself did not finish in ${backstopS} s`);
   finish(124);
-}, (timeoutS + 30) * 1000).unref();
+}, backstopS * 1000).unref();
 
 let code = 2;
 try {

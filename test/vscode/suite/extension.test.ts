@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { requestScreenshot } from '../screenshot.mjs';
+import { requestScreenshot, runPaletteCommand, paletteEntries, pressKeys, leaveWorkbench } from '../screenshot.mjs';
 import type { DlLabApi } from '../../../src/extension/extension.js';
 import type { RunRecord } from '../../../src/runs/record.js';
 
@@ -139,4 +139,170 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
       await requestScreenshot('run-history', { target: 'page' });
     });
   });
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Driving the UI as a person does (the runner presses the keys: test/vscode/screenshot.mjs), and what survives
+  // closing and reopening VS Code (node test/vscode/run.mjs --phases 2: the runner sets DL_LAB_PHASE to 1, then 2).
+  const phase = process.env.DL_LAB_PHASE ?? '1';
+  const phases = Number(process.env.DL_LAB_PHASES ?? '1');
+  const handover = join(tmpdir(), 'dl-lab-after-restart.json'); // TMPDIR is the runner's, kept across phases
+  const lab = async () => (await vscode.extensions.getExtension<DlLabApi>(ID)!.activate());
+  const baseName = (file: string) => file.split('/').pop()!;
+  const dashboardTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('dlLab.dashboard'));
+  interface Handover { runs: { id: string; file: string; status: string; epochs: number; planned: number }[]; dashboardRunId: string }
+  const readHandover = (): Handover => {
+    assert.ok(existsSync(handover), `no ${handover}: phase 1 of this run writes it (node test/vscode/run.mjs --phases 2)`);
+    return JSON.parse(readFileSync(handover, 'utf8')) as Handover;
+  };
+
+  suite('commands through the command palette', () => {
+    let api2: DlLabApi;
+    suiteSetup(async () => {
+      api2 = await lab();
+    });
+
+    test('Show Run History reveals the Run History view with the runs', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.deepEqual(await runPaletteCommand('DL Lab: Show Run History'), { closed: true });
+      const newest = baseName(api2.store.list()[0].file);
+      const shot = await requestScreenshot('palette-run-history', { target: 'page', selector: '.part.sidebar', waitForText: newest });
+      assert.match(shot.text ?? '', /run history/i);
+      for (const r of api2.store.list().slice(0, 3)) assert.ok(shot.text?.includes(baseName(r.file)), `${r.file} in ${shot.text}`);
+    });
+
+    test('Open Training Dashboard opens the dashboard on the last run', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await until(() => (dashboardTabs().length === 0 ? true : undefined), 'no dashboard');
+      const last = api2.training.lastRun as RunRecord;
+      await runPaletteCommand('DL Lab: Open Training Dashboard');
+      const tab = await until(() => dashboardTabs()[0], 'the dashboard tab');
+      assert.equal(tab.label, `DL Lab: ${baseName(last.file)}`);
+      const shot = await requestScreenshot('palette-dashboard', { waitForText: baseName(last.file) });
+      assert.match(shot.text ?? '', new RegExp(last.status, 'i'));
+    });
+
+    test('Stop Training with nothing training says so', async () => {
+      assert.equal(api2.training.running, undefined);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await runPaletteCommand('DL Lab: Stop Training');
+      const shot = await requestScreenshot('palette-stop-nothing', { target: 'page', selector: '.notifications-toasts', waitForText: 'no model is training' });
+      assert.match(shot.text ?? '', /DL Lab: no model is training\./);
+    });
+
+    test('Train Model trains the active lab file to a completed run', async () => {
+      const folder = vscode.workspace.workspaceFolders![0];
+      const uri = vscode.Uri.joinPath(folder.uri, 'spirals.dlab');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One });
+      const before = api2.training.lastRun?.id;
+      const t0 = Date.now();
+      const answer = await runPaletteCommand('DL Lab: Train Model');
+      assert.deepEqual(answer, { closed: true }, 'Train Model asked something (no active lab file?)');
+      const run = await until(() => {
+        const r = api2.training.lastRun;
+        return r && r.id !== before && r.status !== 'running' ? r : undefined;
+      }, 'a new finished run');
+      console.log(`palette → finished run: ${Date.now() - t0} ms`);
+      assert.equal(run.status, 'completed', run.error);
+      assert.equal(run.file, 'spirals.dlab');
+      assert.equal(run.epochs.length, 40);
+      assert.equal(api2.store.load(run.id)?.epochs.length, 40);
+      assert.equal(api2.store.list()[0].id, run.id);
+      await requestScreenshot('palette-train', { waitForText: 'Completed', timeoutMs: 30_000 });
+    });
+
+    test('the palette lists Export Trained Model to ONNX (not run: it opens a save dialog)', async () => {
+      const entries = await paletteEntries('DL Lab: Export');
+      assert.ok(entries.includes('DL Lab: Export Trained Model to ONNX'), entries.join(' | '));
+      assert.ok(!entries.includes('DL Lab: Open Run in Dashboard'), 'openRun is hidden from the palette');
+    });
+
+    test('pressKeys: Ctrl+Shift+F5 in a lab file trains it (its keybinding)', async () => {
+      const folder = vscode.workspace.workspaceFolders![0];
+      const uri = vscode.Uri.joinPath(folder.uri, 'spirals.dlab');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One });
+      const before = api2.training.lastRun?.id;
+      await pressKeys(['Control+Shift+F5'], { focusEditor: true });
+      const run = await until(() => {
+        const r = api2.training.lastRun;
+        return r && r.id !== before && r.status !== 'running' ? r : undefined;
+      }, 'a run started by the keybinding');
+      assert.equal(run.status, 'completed', run.error);
+      assert.equal(run.file, 'spirals.dlab');
+    });
+  });
+
+  const restart = suite('after a restart', () => {
+    let api3: DlLabApi;
+    suiteSetup(async () => {
+      api3 = await lab();
+    });
+    // A test with no function is pending: each phase shows the other's tests as skipped.
+    const inPhase = (p: '1' | '2', name: string, fn: () => Promise<void>) =>
+      (phase === p ? test(name, fn) : (test as unknown as (n: string) => void)(name));
+
+    inPhase('1', 'phase 1: leaves runs and the dashboard on the last run for the next start', async () => {
+      const runs = api3.store.list();
+      for (const s of ['completed', 'cancelled', 'failed']) assert.ok(runs.some((r) => r.status === s), `a ${s} run (the suites above make them)`);
+      await vscode.commands.executeCommand('dlLab.openDashboard');
+      const last = api3.training.lastRun ?? runs[0];
+      await requestScreenshot('restart-phase1-dashboard', { waitForText: baseName(last.file) });
+      await vscode.commands.executeCommand('dlLab.showRunHistory');
+      const h: Handover = {
+        runs: runs.map((r) => ({ id: r.id, file: r.file, status: r.status, epochs: r.epochs.length, planned: r.epochsPlanned })),
+        dashboardRunId: last.id,
+      };
+      writeFileSync(handover, JSON.stringify(h, null, 2));
+      // VS Code (web) keeps open editors and webview state in the browser, saved every 5 s while its page has the
+      // focus and when the page loses it. After this suite the test harness stops the extension host first, and a
+      // save from then on leaves the dashboard out (its serializer is gone: seen with the page kept 7 s longer).
+      // So switch away from the window now, as a person would: VS Code saves, and saves no more until refocused.
+      if (phases > 1) await leaveWorkbench();
+    });
+
+    inPhase('2', 'phase 2: the runs are still stored, each with its epochs', async () => {
+      const h = readHandover();
+      const now = api3.store.list();
+      assert.deepEqual(now.map((r) => r.id), h.runs.map((r) => r.id));
+      for (const was of h.runs) {
+        const r = api3.store.load(was.id);
+        assert.ok(r, `run ${was.id} (${was.file})`);
+        assert.deepEqual({ file: r.file, status: r.status, epochs: r.epochs.length, planned: r.epochsPlanned }, { file: was.file, status: was.status, epochs: was.epochs, planned: was.planned });
+        assert.ok(r.epochs.every((e, i) => e.epoch === i + 1), `${was.file}: epochs 1..${r.epochs.length}`);
+      }
+      const cancelled = now.find((r) => r.status === 'cancelled')!;
+      assert.ok(cancelled.epochs.length >= 2 && cancelled.epochs.length < cancelled.epochsPlanned, `cancelled kept ${cancelled.epochs.length}`);
+      assert.equal(api3.training.lastRun, undefined, 'nothing trained in this window yet');
+    });
+
+    inPhase('2', 'phase 2: the Run History view lists them', async () => {
+      await vscode.commands.executeCommand('dlLab.showRunHistory');
+      const shot = await requestScreenshot('restart-run-history', { target: 'page', selector: '.part.sidebar', waitForText: 'spirals.dlab' });
+      const h = readHandover();
+      for (const r of h.runs) {
+        assert.ok(shot.text?.includes(baseName(r.file)), `${r.file} in ${shot.text}`);
+        assert.ok(shot.text?.includes(`${r.epochs}/${r.planned} epochs`), `${r.file} ${r.epochs}/${r.planned} in ${shot.text}`);
+      }
+    });
+
+    inPhase('2', 'phase 2: the dashboard panel is restored by its serializer on the last run', async () => {
+      const h = readHandover();
+      const last = h.runs.find((r) => r.id === h.dashboardRunId)!;
+      const tab = await until(() => dashboardTabs()[0], 'the restored dashboard tab', 20_000);
+      assert.equal(tab.label, `DL Lab: ${baseName(last.file)}`);
+      const shot = await requestScreenshot('restart-dashboard', { waitForText: baseName(last.file), timeoutMs: 30_000 });
+      assert.match(shot.text ?? '', new RegExp(last.status, 'i'));
+      assert.match(shot.text ?? '', new RegExp(`Epoch\\s*${last.epochs}\\s*/\\s*${last.planned}`));
+      // The serializer attached the restored panel to the extension: opening the dashboard reuses it.
+      await vscode.commands.executeCommand('dlLab.openDashboard');
+      await sleep(300);
+      assert.equal(dashboardTabs().length, 1, 'one dashboard, the restored one');
+    });
+  });
+
+  // In phase 2 only 'after a restart' runs: the suites above would train again (and expect a fresh workspace).
+  type MochaSuite = { parent?: { suites: MochaSuite[] }; pending: boolean };
+  const mine = restart as unknown as MochaSuite | undefined;
+  if (phase === '2') for (const s of mine?.parent?.suites ?? []) if (s !== mine) s.pending = true;
 }
