@@ -9,6 +9,7 @@ import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './dashboard-panel.js';
 import { RunHistoryProvider } from './run-history.js';
 import { RunStore } from '../runs/store.js';
 import { labReader } from '../readers/lab/index.js';
+import { describeLayers } from '../runs/layers.js';
 import type { DashboardState } from '../webview/dashboard/protocol.js';
 
 export interface DlLabApi {
@@ -121,7 +122,7 @@ async function trainCommand(context: vscode.ExtensionContext, training: Training
     DashboardPanel.show(context.extensionUri, { stop: () => training.stop() });
   }
   try {
-    const pending = training.train({ uri: file, text, epochs });
+    const pending = training.train({ uri: file, text, epochs, layers: describeLayers(spec), epochsPlanned: spec.train.epochs });
     const run = training.lastRun;
     if (run) DashboardPanel.current?.showRun(run);
     const result = await pending;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { fork, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { FromWorker, ToWorker } from '../worker/protocol.js';
-import type { RunRecord, RunStatus } from '../runs/record.js';
+import type { LayerInfo, RunRecord, RunStatus } from '../runs/record.js';
 import { RunStore, newRunId } from '../runs/store.js';
 import { resolveProvider } from '../engine/providers.js';
 import { statementsOf } from '../runs/config.js';
@@ -18,6 +18,9 @@ export interface TrainInput {
   uri: vscode.Uri;
   text: string;
   epochs?: number;
+  /** Known from parsing before the worker starts, so a run that fails early still shows its model. */
+  layers?: LayerInfo[];
+  epochsPlanned?: number;
 }
 
 export class TrainingController implements vscode.Disposable {
@@ -47,6 +50,11 @@ export class TrainingController implements vscode.Disposable {
     return this.current;
   }
 
+  /** The training process's pid (for diagnostics and tests), while one is alive. */
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
   /** Starts a run and resolves when it ends (completed, stopped, failed or crashed). */
   async train(input: TrainInput): Promise<RunRecord> {
     if (this.running) throw new Error('A model is already training: stop it first (DL Lab: Stop Training).');
@@ -56,7 +64,7 @@ export class TrainingController implements vscode.Disposable {
     const threads = config.get<number>('threads', 0) || undefined;
     const run: RunRecord = {
       id: newRunId(), file: vscode.workspace.asRelativePath(input.uri), startedAt: new Date().toISOString(), status: 'running',
-      provider: resolveProvider(providerSetting), config: statementsOf(input.text), layers: [], epochsPlanned: input.epochs ?? 0, epochs: [],
+      provider: resolveProvider(providerSetting), config: statementsOf(input.text), layers: input.layers ?? [], epochsPlanned: input.epochs ?? input.epochsPlanned ?? 0, epochs: [],
     };
     this.current = run;
     this.store.save(run);

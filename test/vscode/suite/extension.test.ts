@@ -123,6 +123,24 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
       assert.equal(api.store.load(run.id)?.epochs.length, run.epochs.length);
     });
 
+    test('a crashed training process leaves the editor working and the run with its finished epochs', async () => {
+      const uri = labFile('crash.dlab', 'data spirals(samples=3000)\nmodel Chain(Dense(2 => 64, relu), Dense(64 => 3))\noptimizer Adam(lr=0.01)\ntrain epochs=5000, batch=16\n');
+      const done = vscode.commands.executeCommand('dlLab.trainModel', uri);
+      await until(() => (api.training.running && api.training.running.epochs.length >= 2 ? true : undefined), 'two epochs');
+      const pid = api.training.workerPid;
+      assert.ok(pid, 'a worker process is running');
+      process.kill(pid, 'SIGKILL');
+      await done;
+      const run = api.training.lastRun as RunRecord;
+      assert.equal(run.status, 'crashed');
+      assert.match(run.error ?? '', /exited unexpectedly \(SIGKILL\); \d+ finished epochs are kept/);
+      const saved = api.store.load(run.id)!;
+      assert.equal(saved.status, 'crashed');
+      assert.ok(saved.epochs.length >= 2);
+      // The editor still answers, and the next run trains.
+      assert.ok((await vscode.commands.getCommands(true)).includes('dlLab.trainModel'));
+    });
+
     test('a model that does not fit its data fails with its place, and the editor carries on', async () => {
       const uri = labFile('misfit.dlab', 'data mnist(samples=100)\nmodel Chain(Dense(2 => 10))\noptimizer SGD(0.1)\ntrain epochs=2\n');
       await vscode.commands.executeCommand('dlLab.trainModel', uri);
@@ -134,9 +152,18 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
     test('Show Run History lists the runs, newest first', async () => {
       await vscode.commands.executeCommand('dlLab.showRunHistory');
       const runs = api.store.list();
-      assert.deepEqual(runs.slice(0, 3).map((r) => r.status), ['failed', 'cancelled', 'completed']);
+      assert.deepEqual(runs.slice(0, 4).map((r) => r.status), ['failed', 'crashed', 'cancelled', 'completed']);
       await sleep(500);
       await requestScreenshot('run-history', { target: 'page' });
+    });
+
+    test('the walkthrough takes a newcomer from a lab file to training, the dashboard and the history', async () => {
+      await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ID}#dlLab.gettingStarted`, false);
+      const shot = await requestScreenshot('walkthrough', { target: 'page', waitForText: 'Get started with DL Lab' });
+      for (const step of ['Open a lab file', 'Train your first model', 'Read the dashboard', 'Compare with earlier runs']) {
+        assert.ok(shot.text?.includes(step), `walkthrough step '${step}'`);
+      }
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
   });
 
