@@ -58,6 +58,13 @@ export class DashboardPanel implements vscode.Disposable {
     this.post({ type: 'run', run });
   }
 
+  /** Two runs side by side; live updates of single runs no longer apply until showRun. */
+  showCompare(a: RunRecord, b: RunRecord): void {
+    this.runId = undefined;
+    this.panel.title = 'DL Lab: Compare Runs';
+    this.post({ type: 'compare', runs: [a, b] });
+  }
+
   /** A live update of the run being shown (ignored for other runs). */
   update(run: RunRecord, kind: 'epoch' | 'status'): void {
     if (run.id !== this.runId) return;

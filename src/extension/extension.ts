@@ -11,6 +11,7 @@ import { RunStore } from '../runs/store.js';
 import { labReader } from '../readers/lab/index.js';
 import { describeLayers } from '../runs/layers.js';
 import type { DashboardState } from '../webview/dashboard/protocol.js';
+import type { RunRecord } from '../runs/record.js';
 
 export interface DlLabApi {
   /** For tests: the controller that runs training. */
@@ -42,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: DashboardState | undefined) {
         const p = DashboardPanel.revive(panel, context.extensionUri, state, handlers);
-        const id = state?.run?.id;
+        // A comparison restores itself from the webview's state; a single run is refreshed from the store.
+        const id = state?.compare ? undefined : state?.run?.id;
         const run = id ? (training.lastRun?.id === id ? training.lastRun : store.load(id)) : undefined;
         if (run) p.showRun(run);
       },
@@ -61,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
       if (!run) return vscode.window.showWarningMessage(`DL Lab: run ${id ?? ''} not found.`);
       DashboardPanel.show(context.extensionUri, handlers).showRun(run);
     }),
+    vscode.commands.registerCommand('dlLab.compareRuns', (first?: RunRecord | string, second?: string) => compareCommand(context, store, handlers, first, second)),
     vscode.commands.registerCommand('dlLab.showRunHistory', () => vscode.commands.executeCommand('dlLab.runHistory.focus')),
     vscode.commands.registerCommand('dlLab.enableCuda', () => enableCudaCommand(context)),
     vscode.commands.registerCommand('dlLab.exportModel', (target?: vscode.Uri) => exportCommand(training, target)),
@@ -173,4 +176,28 @@ async function enableCudaCommand(context: vscode.ExtensionContext): Promise<void
   const terminal = vscode.window.createTerminal({ name: 'DL Lab: CUDA provider', cwd: context.extensionPath });
   terminal.show();
   terminal.sendText('node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install=cuda12');
+}
+
+/** Two runs side by side: from the history's context menu (the first run given) or the palette (both picked). */
+async function compareCommand(context: vscode.ExtensionContext, store: RunStore, handlers: { stop(runId: string): void },
+  first?: RunRecord | string, secondId?: string): Promise<void> {
+  const runs = store.list();
+  if (runs.length < 2) {
+    void vscode.window.showInformationMessage('DL Lab: comparing needs two runs; train another model first.');
+    return;
+  }
+  const item = (r: RunRecord) => {
+    const last = r.epochs[r.epochs.length - 1];
+    const metric = last ? (last.valAcc !== null ? `val acc ${(100 * last.valAcc).toFixed(1)}%` : `loss ${(last.valLoss ?? last.trainLoss).toFixed(4)}`) : 'no epoch';
+    return { label: r.file, description: `${metric} · ${r.status.replace('_', ' ')} · ${new Date(r.startedAt).toLocaleString()}`, run: r };
+  };
+  const byId = (id: string) => runs.find((r) => r.id === id);
+  let a = typeof first === 'string' ? byId(first) : first ? byId(first.id) : undefined;
+  a ??= (await vscode.window.showQuickPick(runs.map(item), { placeHolder: 'First run to compare' }))?.run;
+  if (!a) return;
+  const aId = a.id;
+  let b = secondId ? byId(secondId) : undefined;
+  b ??= (await vscode.window.showQuickPick(runs.filter((r) => r.id !== aId).map(item), { placeHolder: `Compare ${a.file} with…` }))?.run;
+  if (!b) return;
+  DashboardPanel.show(context.extensionUri, handlers).showCompare(a, b);
 }

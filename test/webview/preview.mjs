@@ -193,6 +193,53 @@ function spiralsRun(status = 'running') {
   };
 }
 
+/** The spirals example again with SGD instead of Adam: learns slower, stops early at epoch 51 of 60. */
+function spiralsSgdRun() {
+  const base = spiralsRun('completed');
+  const n = rng(23);
+  const epochs = [];
+  const lr0 = 0.05, lrMin = 0.0005, E = 60, stopAt = 51;
+  for (let e = 1; e <= stopAt; e++) {
+    const t = e - 1;
+    const lr = lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * t) / E));
+    const trainLoss = 0.05 + 1.02 * Math.exp(-t / 11) + 0.01 * Math.abs(n());
+    const valLoss = 0.062 + 0.9 * Math.exp(-t / 10.5) + 0.012 * Math.abs(n());
+    const trainAcc = Math.min(1, 0.975 - 0.6 * Math.exp(-t / 9) + 0.006 * n());
+    const valAcc = Math.min(1, 0.962 - 0.58 * Math.exp(-t / 8.5) + 0.01 * n());
+    const f = (v, k = 0.15) => v * (1 + k * n());
+    const layer = (name, line, g, w, u, m, s, z) => ({
+      name, line, gradNorm: f(g), weightNorm: w, updateRatio: f(u * (lr / lr0), 0.08), actMean: m, actStd: s, zeroFrac: z, satFrac: 0,
+    });
+    epochs.push({
+      epoch: e, trainLoss, trainAcc, valLoss, valAcc, lr, seconds: 0.003 + 0.0006 * Math.abs(n()),
+      layers: [
+        layer('dense1', 4, 0.5 * Math.exp(-t / 25) + 0.2 * bump(t, 20), 3.8 + 4.1 * sat(t, 25), 0.002 + 0.01 * Math.exp(-t / 12),
+          0.26 + 0.08 * sat(t, 20), 0.31 + 0.12 * sat(t, 20), f(0.42, 0.02)),
+        layer('dense2', 5, 0.7 * Math.exp(-t / 22) + 0.08, 4.4 + 9.5 * sat(t, 25), 0.002 + 0.02 * Math.exp(-t / 12),
+          0.19 + 0.3 * sat(t, 20), 0.25 + 0.5 * sat(t, 20), f(0.48, 0.02)),
+        layer('dense3', 6, 0.8 * Math.exp(-t / 18) + 0.05, 1.6 + 3.2 * sat(t, 20), 0.002 + 0.02 * Math.exp(-t / 12),
+          -0.01 - 1.9 * sat(t, 20), 0.46 + 5.1 * sat(t, 22), 0),
+      ],
+    });
+  }
+  const startedAt = new Date(Date.now() - 120_000);
+  return {
+    ...base,
+    id: '20261126-103000-ef56',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date(startedAt.getTime() + 1_900).toISOString(),
+    status: 'early_stopped',
+    config: {
+      ...base.config,
+      optimizer: 'SGD(lr=0.05, momentum=0.9)',
+      train: 'epochs=60, batch=32, seed=1',
+      regularize: 'early_stopping(patience=5, monitor=val_loss)',
+    },
+    epochsPlanned: E,
+    epochs,
+  };
+}
+
 /** A tanh regression with dropout and no validation that diverged: no accuracy, NaN at the end, an error. */
 function regressionRun() {
   const n = rng(11);
@@ -299,17 +346,20 @@ async function chartInk(page, colours) {
       if (w <= 0 || h <= 0) return { title, ink: 0, why: 'empty plotting area' };
       const px = canvas.getContext('2d').getImageData(x, y, w, h).data;
       let ink = 0;
+      const inks = targets.map(() => 0); // per theme colour
       for (let i = 0; i < px.length; i += 4) {
         if (px[i + 3] < 200) continue;
-        for (const [r, g, b] of targets) {
+        for (let t = 0; t < targets.length; t++) {
+          const [r, g, b] = targets[t];
           if (Math.abs(px[i] - r) < 40 && Math.abs(px[i + 1] - g) < 40 && Math.abs(px[i + 2] - b) < 40) {
             ink++;
+            inks[t]++;
             break;
           }
         }
       }
       const cardWidth = card.clientWidth;
-      return { title, ink, canvasWidth: cr.width, cardWidth };
+      return { title, ink, inks, canvasWidth: cr.width, cardWidth };
     });
   }, colours);
 }
@@ -328,6 +378,27 @@ async function checkCharts(page, theme, label, expected) {
     return t ? `${t.scrollWidth}/${t.parentElement.clientWidth}px` : 'none';
   });
   console.log(`${label}: table ${table}; series pixels: ${charts.map((c) => `${c.title} ${c.ink}`).join(' | ')}`);
+  return charts;
+}
+
+/** A comparison: the usual chart checks, and in every chart both runs drawn (A in blue, B in orange), unless
+ *  `oneRun` names charts only one run has values for. */
+async function checkCompare(page, theme, label, expected, oneRun = []) {
+  const charts = await checkCharts(page, theme, label, expected);
+  for (const c of charts) {
+    const [blue, orange] = c.inks;
+    if (oneRun.includes(c.title)) continue;
+    if (blue < 30) problem(`${label}: chart "${c.title}" shows no run A (${blue} blue pixels)`);
+    if (orange < 30) problem(`${label}: chart "${c.title}" shows no run B (${orange} orange pixels)`);
+  }
+  const shown = await page.evaluate(() => ({
+    dash: !document.querySelector('.dash')?.hidden, compare: !document.querySelector('.compare')?.hidden,
+    empty: !document.querySelector('.empty')?.hidden,
+  }));
+  expect(shown.compare && !shown.dash && !shown.empty, `${label}: views shown ${JSON.stringify(shown)}, expected the comparison only`);
+  const clipped = await page.evaluate(() => [...document.querySelectorAll('.compare .table-wrap')]
+    .filter((w) => w.scrollWidth > w.clientWidth).map((w) => `${w.scrollWidth}/${w.clientWidth}px`));
+  expect(!clipped.length, `${label}: a comparison table scrolls sideways (${clipped.join(', ')})`);
   return charts;
 }
 
@@ -447,6 +518,100 @@ try {
     await settle(page);
     await checkCharts(page, 'light', 'light 800', 9);
     await shot(page, 'dashboard-light-800.png');
+    await page.close();
+  }
+
+  // A comparison: spirals with Adam (A) and with SGD (B, slower, 51 of 60 epochs), shown after a single run.
+  {
+    const page = await open('dark');
+    const adam = spiralsRun('completed');
+    const sgd = spiralsSgdRun();
+    await send(page, { type: 'run', run: adam });
+    await send(page, { type: 'compare', runs: [adam, sgd] });
+    await settle(page);
+    const titles = ['Validation loss', 'Training loss', 'Validation accuracy', 'Training accuracy', 'Learning rate', 'Gradient norm, all layers'];
+    const charts = await checkCompare(page, 'dark', 'compare dark 1400', 6);
+    expect(charts.map((c) => c.title).join('|') === titles.join('|'), `compare charts are ${charts.map((c) => c.title).join(', ')}`);
+    const header = await text(page, '.cmp-header');
+    expect(header.includes(adam.file) && header.includes('40 / 40') && header.includes('51 / 60') && header.includes('Stopped early')
+      && header.includes('CPU'), `compare header lacks a run's file, epochs, status or provider: ${JSON.stringify(header)}`);
+    const differing = await page.$$eval('.cmp-config tr.differs th', (ths) => ths.map((th) => th.textContent.replace('≠', '').trim()));
+    expect(differing.join(',') === 'optimizer,train,regularize', `rows marked as differing: ${differing.join(', ')}`);
+    expect((await text(page, '.cmp-config')).includes('not set'), 'a statement only run B has does not say "not set" for run A');
+    const metrics = await page.$$eval('.cmp-metrics tbody tr', (trs) => Object.fromEntries(trs.map((tr) => {
+      const cells = [...tr.children];
+      return [cells[0].textContent, cells.slice(1).map((td) => (td.classList.contains('better') ? '✓ ' : '') + td.textContent.replace('✓', '').trim())];
+    })));
+    console.log(`compare metrics: ${JSON.stringify(metrics)}`);
+    const row = (name) => metrics[name] ?? [];
+    expect(row('Best validation accuracy')[0]?.startsWith('✓ ') && !row('Best validation accuracy')[1]?.startsWith('✓'),
+      `best validation accuracy not marked for Adam: ${row('Best validation accuracy')}`);
+    expect(/\(epoch \d+\)/.test(row('Best validation accuracy')[0] ?? ''), 'best validation accuracy without its epoch');
+    expect(row('Final validation loss')[0]?.startsWith('✓ '), `final validation loss not marked for Adam: ${row('Final validation loss')}`);
+    expect(row('Training time')[1]?.startsWith('✓ '), `training time not marked for SGD (faster in total): ${row('Training time')}`);
+    expect(row('Parameters').every((v) => v === '1,251'), `parameters: ${row('Parameters')}`);
+    expect(row('Epochs').join() === '40 / 40,51 / 60', `epochs: ${row('Epochs')}`);
+    await shot(page, 'dashboard-compare-dark.png');
+    await page.setViewportSize({ width: 800, height: 900 });
+    await settle(page);
+    await checkCompare(page, 'dark', 'compare dark 800', 6);
+    await shot(page, 'dashboard-compare-dark-800.png');
+
+    // A reload restores the comparison from the saved state.
+    await page.reload();
+    await page.waitForFunction(() => window.__posted?.length > 0);
+    await settle(page);
+    await checkCompare(page, 'dark', 'compare restored', 6);
+    const state = await page.evaluate(() => JSON.parse(sessionStorage.getItem('state')));
+    expect(state?.compare?.length === 2 && !state.run, `saved state is ${JSON.stringify(Object.keys(state ?? {}))}, expected compare only`);
+
+    // "Show alone" leaves the comparison for that run; a later comparison and then a 'run' message switch again.
+    await page.locator('.cmp-run.run-b .cmp-open').click();
+    await settle(page);
+    expect((await text(page, '.header')).includes('51 / 60') && await page.locator('.compare').isHidden(), '"Show alone" did not show run B');
+    await checkCharts(page, 'dark', 'run B alone', 9);
+    await send(page, { type: 'compare', runs: [adam, sgd] });
+    await send(page, { type: 'run', run: adam });
+    await settle(page);
+    expect(await page.locator('.compare').isHidden() && (await text(page, '.header')).includes('40 / 40'), 'a run message did not end the comparison');
+    expect(!(await page.locator('.compare .card').count()), 'comparison charts left behind in single-run mode');
+    await checkCharts(page, 'dark', 'single after compare', 9);
+    expect(!(await page.evaluate(() => JSON.parse(sessionStorage.getItem('state'))))?.compare, 'state still holds the comparison');
+    await page.close();
+  }
+
+  // The comparison in light: opened dark, switched as VS Code does (charts rebuilt in the new colours).
+  {
+    const page = await open('dark');
+    await send(page, { type: 'compare', runs: [spiralsRun('completed'), spiralsSgdRun()] });
+    await settle(page);
+    await page.evaluate((t) => window.__setTheme(t.vars, t.bodyClass), THEMES.light);
+    await settle(page);
+    await settle(page);
+    await checkCompare(page, 'light', 'compare light 1400', 6);
+    await shot(page, 'dashboard-compare-light.png');
+    await page.setViewportSize({ width: 800, height: 900 });
+    await settle(page);
+    await checkCompare(page, 'light', 'compare light 800', 6);
+    await shot(page, 'dashboard-compare-light-800.png');
+    await page.close();
+  }
+
+  // Comparisons with regressions: accuracy only when a run has it; two regressions, no accuracy and no validation.
+  {
+    const page = await open('dark');
+    const reg = regressionRun();
+    await send(page, { type: 'compare', runs: [spiralsRun('completed'), reg] });
+    await settle(page);
+    await checkCompare(page, 'dark', 'compare classification/regression', 6, ['Validation loss', 'Validation accuracy', 'Training accuracy']);
+    expect((await text(page, '.cmp-header')).includes('NaN'), 'the failed run\'s error is not shown in the comparison');
+    const calmer = { ...reg, id: 'calmer', status: 'completed', error: undefined, config: { ...reg.config, optimizer: 'SGD(lr=0.05)' },
+      epochs: reg.epochs.slice(0, 9) };
+    await send(page, { type: 'compare', runs: [reg, calmer] });
+    await settle(page);
+    await checkCompare(page, 'dark', 'compare two regressions', 3);
+    expect(!(await page.locator('.card-cmp-train-acc, .card-cmp-val-acc').count()), 'accuracy charts shown for two regressions');
+    await shot(page, 'dashboard-compare-regression.png');
     await page.close();
   }
 

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // The training dashboard inside the webview (a browser page, no Node). Shows one run and follows it epoch by
-// epoch; keeps it with setState so a reloaded window shows the last run before the host has answered.
+// epoch, or two finished runs side by side ('compare'); keeps what it shows with setState so a reloaded window
+// shows it again before the host has answered.
 // Bundled by esbuild into media/dashboard/dashboard.js (+ dashboard.css from the CSS imported here).
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -170,6 +171,9 @@ interface Palette {
   val: string;
   lr: string;
   global: string;
+  /** The two runs of a comparison: A solid, B dashed, each in its own colour. */
+  runA: string;
+  runB: string;
   layer(i: number): { stroke: string; dash?: number[] };
   alpha(colour: string, a: number): string;
 }
@@ -209,6 +213,8 @@ function readPalette(): Palette {
     val: colours[1],
     lr: colours[2],
     global: colours[3],
+    runA: colours[0],
+    runB: colours[1],
     // Six theme colours, then the same colours dashed, so layers stay distinguishable in deep models.
     layer: (i) => ({ stroke: colours[i % colours.length], dash: dashes[Math.floor(i / colours.length) % dashes.length] }),
     alpha: withAlpha,
@@ -267,6 +273,12 @@ function perLayer(get: (l: LayerStats) => number): (e: EpochRecord, s: Shape) =>
   });
 }
 
+/** The norm of the whole gradient, from the layers' norms. */
+function globalGradNorm(e: EpochRecord): Cell {
+  if (!e.layers?.length) return null;
+  return Math.sqrt(e.layers.reduce((sum, l) => sum + l.gradNorm * l.gradNorm, 0));
+}
+
 function line(label: string, stroke: string, dash?: number[]): uPlot.Series {
   return { label, stroke, dash, width: 1.5 };
 }
@@ -299,10 +311,7 @@ const CHARTS: ChartDef[] = [
     id: 'grad-global', title: 'Gradient norm, all layers', y: 'log',
     hint: 'Spikes mean unstable steps; a steady slide towards 0 means learning has stalled.',
     series: (_s, p) => [line('‖grad‖', p.global)],
-    row: (e) => {
-      if (!e.layers?.length) return [null];
-      return [Math.sqrt(e.layers.reduce((sum, l) => sum + l.gradNorm * l.gradNorm, 0))];
-    },
+    row: (e) => [globalGradNorm(e)],
   },
   {
     id: 'grad-layer', title: 'Gradient norm per layer', y: 'log',
@@ -388,37 +397,52 @@ function clean(v: Cell | undefined, kind: YKind): Cell {
   return v;
 }
 
-class LiveChart {
+/** What one uPlot chart shows; shared by the live single-run charts and the comparison's charts. */
+interface PlotSpec {
+  title: string;
+  y: YKind;
+  series: uPlot.Series[];
+  bands?: uPlot.Band[];
+  /** A dashed reference line at this y value. */
+  guide?: number;
+  /** Series come in threes (mean, upper edge, lower edge): hiding a mean hides its band. */
+  banded?: boolean;
+  /** Charts with the same key move their cursors together. */
+  syncKey: string;
+  /** What the legend shows away from the chart for series `si` (default: its last value). */
+  idle?(si: number, data: uPlot.AlignedData[number]): Cell | undefined;
+}
+
+/** A uPlot chart that fills its host's width and follows it when the panel is resized. */
+class Plot {
   readonly plot: uPlot;
-  private readonly x: number[] = [];
-  private readonly ys: Cell[][];
   private readonly resize: ResizeObserver;
 
-  constructor(private readonly def: ChartDef, private readonly shape: Shape, p: Palette, host: HTMLElement, epochs: EpochRecord[], xMax: () => number) {
-    const series = def.series(shape, p);
-    this.ys = series.map(() => []);
-    for (const e of epochs) this.push(e);
-    const format = def.y === 'fraction' ? (v: Cell | undefined) => pct(v) : (v: Cell | undefined) => fmt(v);
+  constructor(spec: PlotSpec, p: Palette, host: HTMLElement, data: uPlot.AlignedData, xMax: () => number) {
+    const series = spec.series;
+    const format = spec.y === 'fraction' ? (v: Cell | undefined) => pct(v) : (v: Cell | undefined) => fmt(v);
+    const idle = spec.idle ?? ((_si, d) => d.at(-1));
     // Away from the chart the legend shows the latest values rather than dashes.
-    for (const s of series) s.value = (u, v, si, idx) => format(idx === null ? u.data[si].at(-1) : v);
+    for (const s of series) s.value = (u, v, si, idx) => format(idx === null ? idle(si, u.data[si]) : v);
     const axis = { stroke: p.fg, font: p.font, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1, size: 4 } };
-    const logLike = def.y === 'log' || def.y === 'symlog';
+    const logLike = spec.y === 'log' || spec.y === 'symlog';
     const yScale: uPlot.Scale =
-      def.y === 'log' ? { distr: 3, log: 10 }
-      : def.y === 'symlog' ? { distr: 4, log: 10, asinh: 1 }
+      spec.y === 'log' ? { distr: 3, log: 10 }
+      : spec.y === 'symlog' ? { distr: 4, log: 10, asinh: 1 }
       // A little room below 0 and above 1 so a line at exactly 0% or 100% stays visible.
-      : def.y === 'fraction' ? { range: [-0.02, 1.02] }
+      : spec.y === 'fraction' ? { range: [-0.02, 1.02] }
       : {};
     const yValues: uPlot.Axis.Values =
       logLike ? (_u, splits) => splits.map((v) => (v === null ? '' : logTick(v)))
-      : def.y === 'fraction' ? (_u, splits) => splits.map((v) => pct(v, 0))
+      : spec.y === 'fraction' ? (_u, splits) => splits.map((v) => pct(v, 0))
       : (_u, splits) => splits.map((v) => fmt(v));
-    const guide = def.guide;
+    const guide = spec.guide;
     const opts: uPlot.Options = {
       width: Math.max(200, Math.floor(host.clientWidth)),
       height: PLOT_HEIGHT,
-      cursor: { drag: { x: false, y: false }, sync: { key: 'dl-lab-epochs' }, points: { size: 6 } },
-      legend: { live: true },
+      cursor: { drag: { x: false, y: false }, sync: { key: spec.syncKey }, points: { size: 6 } },
+      // Dashed series get a dashed marker in the legend, so "dashed = run B" reads there too.
+      legend: { live: true, markers: { dash: (u, i) => (u.series[i].dash?.length ? 'dashed' : 'solid') } },
       scales: {
         x: { time: false, range: () => [1, Math.max(2, xMax())] },
         y: yScale,
@@ -427,30 +451,51 @@ class LiveChart {
         { ...axis, incrs: X_INCRS, space: 40, values: (_u, splits) => splits.map((v) => String(v)) },
         {
           ...axis, size: axisWidth(p.font), space: 28, values: yValues,
-          ...(def.y === 'fraction' ? { incrs: [0.25, 0.5] } : {}),
-          ...(def.y === 'symlog' ? { filter: symlogLabels } : {}),
+          ...(spec.y === 'fraction' ? { incrs: [0.25, 0.5] } : {}),
+          ...(spec.y === 'symlog' ? { filter: symlogLabels } : {}),
           ...(logLike ? { grid: { ...axis.grid, filter: labelled }, ticks: { ...axis.ticks, filter: labelled } } : {}),
         },
       ],
       series: [{ label: 'Epoch', value: (u, v, _si, idx) => String((idx === null ? u.data[0].at(-1) : v) ?? DASH) }, ...series],
-      bands: def.bands?.(shape, p),
+      bands: spec.bands,
       hooks: {
         draw: guide === undefined ? [] : [(u) => drawGuide(u, guide, p.muted)],
         // Hiding a layer's mean in the legend hides its band too.
-        setSeries: def.bands ? [(u, i, o) => {
+        setSeries: spec.banded ? [(u, i, o) => {
           if (i === null || o.show === undefined || (i - 1) % 3 !== 0) return;
           for (const j of [i + 1, i + 2]) if (u.series[j].show !== o.show) u.setSeries(j, { show: o.show });
         }] : [],
       },
     };
-    this.plot = new uPlot(opts, this.data(), host);
+    this.plot = new uPlot(opts, data, host);
     host.setAttribute('role', 'img');
-    host.setAttribute('aria-label', def.title);
+    host.setAttribute('aria-label', spec.title);
     this.resize = new ResizeObserver((entries) => {
       const width = Math.floor(entries[0].contentRect.width);
       if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: PLOT_HEIGHT });
     });
     this.resize.observe(host);
+  }
+
+  destroy(): void {
+    this.resize.disconnect();
+    this.plot.destroy();
+  }
+}
+
+/** One chart of the run being shown, appended to epoch by epoch. */
+class LiveChart {
+  private readonly x: number[] = [];
+  private readonly ys: Cell[][];
+  private readonly chart: Plot;
+
+  constructor(private readonly def: ChartDef, private readonly shape: Shape, p: Palette, host: HTMLElement, epochs: EpochRecord[], xMax: () => number) {
+    const series = def.series(shape, p);
+    this.ys = series.map(() => []);
+    for (const e of epochs) this.push(e);
+    this.chart = new Plot({
+      title: def.title, y: def.y, series, bands: def.bands?.(shape, p), guide: def.guide, banded: def.bands !== undefined, syncKey: 'dl-lab-epochs',
+    }, p, host, this.data(), xMax);
   }
 
   private push(e: EpochRecord): void {
@@ -465,17 +510,16 @@ class LiveChart {
 
   append(e: EpochRecord): void {
     this.push(e);
-    this.plot.setData(this.data());
+    this.chart.plot.setData(this.data());
   }
 
   /** Re-ranges the axes (the x axis shrinks to the epochs done when a run stops early). */
   refresh(): void {
-    this.plot.setData(this.data());
+    this.chart.plot.setData(this.data());
   }
 
   destroy(): void {
-    this.resize.disconnect();
-    this.plot.destroy();
+    this.chart.destroy();
   }
 }
 
@@ -499,13 +543,15 @@ function drawGuide(u: uPlot, value: number, colour: string): void {
 // State and rendering
 
 let current: RunRecord | undefined;
+/** The two runs being compared; while set, `current` is undefined and the single-run view is hidden. */
+let comparing: [RunRecord, RunRecord] | undefined;
 let charts: LiveChart[] = [];
 let chartShape: Shape | undefined;
 let stopping = false;
 let timer: number | undefined;
 
 function save(): void {
-  vscode.setState({ run: current });
+  vscode.setState(comparing ? { compare: comparing } : { run: current });
 }
 
 /** While running the x axis spans the planned epochs, so the charts also show how far the run has got. */
@@ -672,19 +718,26 @@ function syncTimer(): void {
 }
 
 function renderAll(): void {
-  ui.empty.hidden = current !== undefined;
+  ui.empty.hidden = current !== undefined || comparing !== undefined;
   ui.dash.hidden = current === undefined;
+  cmp.root.hidden = comparing === undefined;
   // Charts first: the tiles use their shape.
   buildCharts();
   renderHeader();
   renderTiles();
   renderLayers();
   renderConfig();
+  renderCompare();
   syncTimer();
 }
 
+function copyRun(run: RunRecord): RunRecord {
+  return { ...run, epochs: [...(run.epochs ?? [])] };
+}
+
 function showRun(run: RunRecord): void {
-  current = { ...run, epochs: [...(run.epochs ?? [])] };
+  comparing = undefined;
+  current = copyRun(run);
   stopping = false;
   renderAll();
   save();
@@ -716,6 +769,328 @@ function setStatus(status: RunStatus, error: string | undefined): void {
   save();
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Comparison of two runs: A (solid, first colour) and B (dashed, second colour), finished or not; not followed live.
+
+const RUN_NAMES = ['A', 'B'] as const;
+
+const cmp = (() => {
+  const root = h('div', 'compare');
+  const header = h('header', 'header cmp-header');
+  const titleRow = h('div', 'title-row');
+  titleRow.append(h('h1', 'file', 'Comparing two runs'));
+  const differ = h('p', 'cmp-differ');
+  const runs = h('div', 'cmp-runs');
+  header.append(titleRow, differ, runs);
+  const charts = h('div', 'charts');
+  const tables = h('div', 'cmp-tables');
+  const table = (cls: string) => {
+    const t = h('table', `cmp-table ${cls}`);
+    const wrap = h('div', 'table-wrap');
+    wrap.append(t);
+    return { t, wrap };
+  };
+  const metrics = table('cmp-metrics');
+  const config = table('cmp-config');
+  const metricsSection = h('section', 'cmp-section');
+  metricsSection.append(h('h2', 'section-title', 'Final metrics'), metrics.wrap);
+  const configSection = h('section', 'cmp-section');
+  configSection.append(h('h2', 'section-title', 'Configuration'), config.wrap);
+  tables.append(metricsSection, configSection);
+  root.append(header, charts, tables);
+  root.hidden = true;
+  (document.getElementById('app') ?? document.body).append(root);
+  return { root, differ, runs, charts, metrics: metrics.t, config: config.t, configSection };
+})();
+
+/** "A" or "B" with a short line in the run's colour and dash, as in the charts' legends. */
+function runKey(i: number, text: string = RUN_NAMES[i]): HTMLElement {
+  const key = h('span', `run-key run-${RUN_NAMES[i].toLowerCase()}`);
+  key.append(h('span', 'run-line'), h('span', 'run-name', text));
+  return key;
+}
+
+function finishedEpochs(run: RunRecord): number {
+  return run.epochs.at(-1)?.epoch ?? 0;
+}
+
+function startedText(run: RunRecord): string {
+  const started = new Date(run.startedAt);
+  return Number.isNaN(started.getTime()) ? DASH : started.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Statements in order of appearance (A's, then those only B has), and whether the two texts differ. */
+function configRows(runs: [RunRecord, RunRecord]): { key: string; values: (string | undefined)[]; differs: boolean }[] {
+  const keys: string[] = [];
+  for (const r of runs) for (const k of Object.keys(r.config ?? {})) if (!keys.includes(k)) keys.push(k);
+  return keys.map((key) => {
+    const values = runs.map((r) => (Object.prototype.hasOwnProperty.call(r.config ?? {}, key) ? r.config[key] : undefined));
+    const norm = (v: string | undefined) => v?.replace(/\s+/g, ' ').trim();
+    return { key, values, differs: norm(values[0]) !== norm(values[1]) };
+  });
+}
+
+function renderCompareHeader(runs: [RunRecord, RunRecord]): void {
+  cmp.runs.replaceChildren();
+  runs.forEach((run, i) => {
+    const card = h('section', `cmp-run run-${RUN_NAMES[i].toLowerCase()}`);
+    card.setAttribute('aria-label', `Run ${RUN_NAMES[i]}`);
+    const title = h('div', 'cmp-run-title');
+    const file = h('span', 'cmp-file', run.file);
+    file.title = `${run.file} (${run.id})`;
+    const badge = h('span', `badge status-${run.status}`, STATUS_LABEL[run.status] ?? run.status);
+    const open = h('button', 'link cmp-open', 'Show alone');
+    open.type = 'button';
+    open.title = `Leave the comparison and show run ${RUN_NAMES[i]} on its own`;
+    open.addEventListener('click', () => showRun(run));
+    title.append(runKey(i), file, badge);
+    const meta = h('div', 'meta');
+    const item = (label: string, value: string) => {
+      const m = metaItem(label);
+      m.value.textContent = value;
+      meta.append(m.item);
+    };
+    item('Started', startedText(run));
+    item('Provider', run.provider ? run.provider.toUpperCase() : DASH);
+    item('Epochs', `${finishedEpochs(run)} / ${run.epochsPlanned ?? DASH}`);
+    meta.append(open);
+    card.append(title, meta);
+    if (run.error) {
+      const error = h('p', 'cmp-error', run.error);
+      error.setAttribute('role', 'note');
+      card.append(error);
+    }
+    cmp.runs.append(card);
+  });
+  const differing = configRows(runs).filter((r) => r.differs).map((r) => r.key);
+  cmp.differ.textContent = differing.length
+    ? `Configurations differ in ${differing.join(', ')}.`
+    : Object.keys(runs[0].config ?? {}).length ? 'Same configuration.' : '';
+  cmp.differ.hidden = !cmp.differ.textContent;
+}
+
+interface CompareDef {
+  id: string;
+  title: string;
+  hint: string;
+  y: YKind;
+  value(e: EpochRecord): Cell | undefined;
+}
+
+const COMPARE_CHARTS: CompareDef[] = [
+  { id: 'cmp-val-loss', title: 'Validation loss', y: 'linear', hint: 'On data neither run trained on: the lower curve generalises better.', value: (e) => e.valLoss },
+  { id: 'cmp-train-loss', title: 'Training loss', y: 'linear', hint: 'Falling faster means learning faster; far below the validation loss, over-fitting.', value: (e) => e.trainLoss },
+  { id: 'cmp-val-acc', title: 'Validation accuracy', y: 'fraction', hint: 'Fraction of held-out examples classified correctly.', value: (e) => e.valAcc },
+  { id: 'cmp-train-acc', title: 'Training accuracy', y: 'fraction', hint: 'Fraction of training examples classified correctly.', value: (e) => e.trainAcc },
+  { id: 'cmp-lr', title: 'Learning rate', y: 'linear', hint: 'At the first step of each epoch, after the schedule.', value: (e) => e.lr },
+  { id: 'cmp-grad', title: 'Gradient norm, all layers', y: 'log', hint: 'Spikes mean unstable steps; a steady slide towards 0 means learning has stalled.', value: globalGradNorm },
+];
+
+let compareCharts: Plot[] = [];
+
+/** One x (every epoch either run finished) and one column per run, null where a run has no such epoch. */
+function alignedData(runs: [RunRecord, RunRecord], def: CompareDef): uPlot.AlignedData {
+  const xs = [...new Set(runs.flatMap((r) => r.epochs.map((e) => e.epoch)))].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const columns = runs.map((r) => {
+    const col: Cell[] = xs.map(() => null);
+    for (const e of r.epochs) col[at.get(e.epoch) ?? 0] = clean(def.value(e), def.y);
+    return col;
+  });
+  return [xs, ...columns];
+}
+
+function buildCompareCharts(): void {
+  for (const c of compareCharts) c.destroy();
+  compareCharts = [];
+  cmp.charts.replaceChildren();
+  if (!comparing) return;
+  const runs = comparing;
+  const p = readPalette();
+  const xMax = Math.max(...runs.map(finishedEpochs));
+  for (const def of COMPARE_CHARTS) {
+    // A chart neither run has values for (accuracy of two regressions, validation without a split) is left out.
+    if (!runs.some((r) => r.epochs.some((e) => { const v = def.value(e); return v !== null && v !== undefined; }))) continue;
+    const card = h('section', `card card-${def.id}`);
+    const host = h('div', 'plot');
+    card.append(h('h2', 'card-title', def.title), h('p', 'card-hint', def.hint), host);
+    cmp.charts.append(card);
+    const series: uPlot.Series[] = [
+      { label: 'Run A', stroke: p.runA, width: 2 },
+      { label: 'Run B', stroke: p.runB, width: 2, dash: [7, 4] },
+    ];
+    // Away from the chart: each run's own last epoch, as it was (NaN for a run that diverged, not its last number).
+    const finals = runs.map((r) => { const e = r.epochs.at(-1); return e ? def.value(e) : undefined; });
+    const idle = (si: number) => finals[si - 1];
+    compareCharts.push(new Plot({ title: def.title, y: def.y, series, syncKey: 'dl-lab-compare', idle }, p, host, alignedData(runs, def), () => xMax));
+  }
+}
+
+type Better = 'lower' | 'higher' | undefined;
+
+interface MetricDef {
+  label: string;
+  hint?: string;
+  better: Better;
+  /** Always shown, even when neither run has a value. */
+  always?: boolean;
+  value(r: RunRecord): number | null | undefined;
+  text(r: RunRecord, v: number | null | undefined): string;
+}
+
+function best(r: RunRecord, get: (e: EpochRecord) => number | null | undefined, dir: 'min' | 'max'): EpochRecord | undefined {
+  let found: EpochRecord | undefined;
+  for (const e of r.epochs) {
+    const v = get(e);
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    const f = found && get(found);
+    if (f === undefined || f === null || (dir === 'max' ? v > f : v < f)) found = e;
+  }
+  return found;
+}
+
+function trainingSeconds(r: RunRecord): number | undefined {
+  if (!r.epochs.length) return undefined;
+  return r.epochs.reduce((s, e) => s + (Number.isFinite(e.seconds) ? e.seconds : 0), 0);
+}
+
+function secondsText(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return DASH;
+  return s < 10 ? `${s.toFixed(2)} s` : duration(s * 1000);
+}
+
+const METRICS: MetricDef[] = [
+  { label: 'Final training loss', better: 'lower', value: (r) => r.epochs.at(-1)?.trainLoss, text: (_r, v) => fmt(v) },
+  { label: 'Final validation loss', better: 'lower', value: (r) => r.epochs.at(-1)?.valLoss, text: (_r, v) => fmt(v) },
+  { label: 'Final training accuracy', better: 'higher', value: (r) => r.epochs.at(-1)?.trainAcc, text: (_r, v) => pct(v) },
+  { label: 'Final validation accuracy', better: 'higher', value: (r) => r.epochs.at(-1)?.valAcc, text: (_r, v) => pct(v) },
+  {
+    label: 'Best validation accuracy', better: 'higher', hint: 'The highest validation accuracy of any epoch, and that epoch',
+    value: (r) => best(r, (e) => e.valAcc, 'max')?.valAcc,
+    text: (r, v) => (v === null || v === undefined ? DASH : `${pct(v)} (epoch ${best(r, (e) => e.valAcc, 'max')?.epoch ?? DASH})`),
+  },
+  {
+    label: 'Lowest validation loss', better: 'lower', hint: 'The lowest validation loss of any epoch, and that epoch',
+    value: (r) => best(r, (e) => e.valLoss, 'min')?.valLoss,
+    text: (r, v) => (v === null || v === undefined ? DASH : `${fmt(v)} (epoch ${best(r, (e) => e.valLoss, 'min')?.epoch ?? DASH})`),
+  },
+  { label: 'Epochs', better: undefined, always: true, value: (r) => finishedEpochs(r), text: (r) => `${finishedEpochs(r)} / ${r.epochsPlanned ?? DASH}` },
+  {
+    label: 'Training time', better: 'lower', always: true, hint: 'Sum of the epochs\u2019 times (training and evaluation)',
+    value: (r) => trainingSeconds(r), text: (_r, v) => secondsText(v),
+  },
+  {
+    label: 'Parameters', better: 'lower', always: true, hint: 'Fewer is marked: a smaller model for the same result',
+    value: (r) => (r.layers?.length ? r.layers.reduce((s, l) => s + (l.parameters ?? 0), 0) : undefined),
+    text: (_r, v) => (v === null || v === undefined ? DASH : v.toLocaleString()),
+  },
+];
+
+/** Which run (0, 1) has the better value; undefined on a tie or when there is nothing to compare. NaN counts as worst. */
+function better(values: (number | null | undefined)[], dir: Better): number | undefined {
+  if (!dir) return undefined;
+  const ok = values.map((v) => v !== null && v !== undefined && Number.isFinite(v));
+  if (!ok[0] && !ok[1]) return undefined;
+  if (ok[0] !== ok[1]) {
+    // Only one run has a value: it is better only if the other has a broken one (NaN), not a missing one.
+    const other = values[ok[0] ? 1 : 0];
+    return other !== null && other !== undefined ? (ok[0] ? 0 : 1) : undefined;
+  }
+  const [a, b] = values as number[];
+  if (a === b) return undefined;
+  return (dir === 'lower') === (a < b) ? 0 : 1;
+}
+
+function tableHead(table: HTMLTableElement, first: string): void {
+  const thead = h('thead');
+  const tr = h('tr');
+  tr.append(h('th', undefined, first));
+  RUN_NAMES.forEach((name, i) => {
+    const th = h('th', 'run-col');
+    th.append(runKey(i, `Run ${name}`));
+    tr.append(th);
+  });
+  thead.append(tr);
+  table.append(thead);
+}
+
+function renderCompareMetrics(runs: [RunRecord, RunRecord]): void {
+  const table = cmp.metrics;
+  table.replaceChildren();
+  tableHead(table, 'Metric');
+  const tbody = h('tbody');
+  for (const m of METRICS) {
+    const values = runs.map((r) => m.value(r));
+    if (!m.always && values.every((v) => v === null || v === undefined)) continue;
+    const win = better(values, m.better);
+    const tr = h('tr');
+    const label = h('th', undefined, m.label);
+    label.scope = 'row';
+    if (m.hint) label.title = m.hint;
+    tr.append(label);
+    runs.forEach((r, i) => {
+      const td = h('td', 'num', m.text(r, values[i]));
+      if (win === i) {
+        td.classList.add('better');
+        const mark = h('span', 'better-mark', '✓');
+        mark.title = m.better === 'lower' ? 'Better (lower)' : 'Better (higher)';
+        mark.setAttribute('aria-label', mark.title);
+        td.prepend(mark);
+      }
+      tr.append(td);
+    });
+    tbody.append(tr);
+  }
+  table.append(tbody);
+}
+
+function renderCompareConfig(runs: [RunRecord, RunRecord]): void {
+  const table = cmp.config;
+  table.replaceChildren();
+  const rows = configRows(runs);
+  cmp.configSection.hidden = rows.length === 0;
+  tableHead(table, 'Statement');
+  const tbody = h('tbody');
+  for (const row of rows) {
+    const tr = h('tr', row.differs ? 'differs' : undefined);
+    const key = h('th', undefined);
+    key.scope = 'row';
+    if (row.differs) {
+      const mark = h('span', 'differs-mark', '≠');
+      mark.title = 'The runs differ here';
+      mark.setAttribute('aria-label', mark.title);
+      key.append(mark);
+    }
+    key.append(row.key);
+    tr.append(key);
+    for (const v of row.values) tr.append(v === undefined ? h('td', 'value missing', 'not set') : h('td', 'value', v));
+    tbody.append(tr);
+  }
+  table.append(tbody);
+}
+
+function renderCompare(): void {
+  if (!comparing) {
+    buildCompareCharts(); // clears
+    cmp.runs.replaceChildren();
+    cmp.metrics.replaceChildren();
+    cmp.config.replaceChildren();
+    return;
+  }
+  renderCompareHeader(comparing);
+  buildCompareCharts();
+  renderCompareMetrics(comparing);
+  renderCompareConfig(comparing);
+}
+
+function showCompare(runs: [RunRecord, RunRecord]): void {
+  comparing = [copyRun(runs[0]), copyRun(runs[1])];
+  current = undefined;
+  stopping = false;
+  renderAll();
+  save();
+}
+
 ui.stop.addEventListener('click', () => {
   if (!current || current.status !== 'running' || stopping) return;
   vscode.postMessage({ type: 'stop', runId: current.id });
@@ -736,6 +1111,9 @@ window.addEventListener('message', (event: MessageEvent<ToDashboard>) => {
     case 'status':
       if (current && msg.runId === current.id) setStatus(msg.status, msg.error);
       break;
+    case 'compare':
+      if (Array.isArray(msg.runs) && msg.runs.length === 2) showCompare(msg.runs);
+      break;
   }
 });
 
@@ -746,6 +1124,7 @@ const onTheme = () => {
   cancelAnimationFrame(themeFrame);
   themeFrame = requestAnimationFrame(() => {
     if (current) buildCharts();
+    if (comparing) buildCompareCharts();
   });
 };
 new MutationObserver(onTheme).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
@@ -753,6 +1132,7 @@ new MutationObserver(onTheme).observe(document.body, { attributes: true, attribu
 
 // Restore first, so a reloaded window shows the last run at once; the host's answer to 'ready' replaces it.
 const saved = vscode.getState();
-current = saved?.run;
+if (saved?.compare?.length === 2) comparing = saved.compare;
+else current = saved?.run;
 renderAll();
 vscode.postMessage({ type: 'ready' });

@@ -8,7 +8,9 @@ export type ToDashboard =
   /** One more finished epoch of the run being shown. */
   | { type: 'epoch'; runId: string; epoch: EpochRecord }
   /** The run's status changed (finished, cancelled, failed...). */
-  | { type: 'status'; runId: string; status: RunStatus; error?: string };
+  | { type: 'status'; runId: string; status: RunStatus; error?: string }
+  /** Replace everything shown with these two runs side by side (A first, B second); a later 'run' ends the comparison. */
+  | { type: 'compare'; runs: [RunRecord, RunRecord] };
 
 /** Webview → host. */
 export type FromDashboard =
@@ -20,4 +22,6 @@ export type FromDashboard =
 /** What the webview keeps with vscode.setState so a reload restores it without the host. */
 export interface DashboardState {
   run?: RunRecord;
+  /** The two runs being compared, when a comparison is shown (then `run` is absent). */
+  compare?: [RunRecord, RunRecord];
 }

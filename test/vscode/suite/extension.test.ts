@@ -157,6 +157,17 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
       await requestScreenshot('run-history', { target: 'page' });
     });
 
+    test('Compare Runs shows two runs side by side with the settings that differ', async () => {
+      const [failed, crashed, cancelled, completed] = api.store.list();
+      void failed;
+      void crashed;
+      await vscode.commands.executeCommand('dlLab.compareRuns', completed.id, cancelled.id);
+      const shot = await requestScreenshot('compare-runs', { waitForText: 'Comparing two runs', timeoutMs: 30_000 });
+      assert.match(shot.text ?? '', /spirals\.dlab/);
+      assert.match(shot.text ?? '', /long\.dlab/);
+      assert.match(shot.text ?? '', /Configurations differ in/);
+    });
+
     test('the walkthrough takes a newcomer from a lab file to training, the dashboard and the history', async () => {
       await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ID}#dlLab.gettingStarted`, false);
       const shot = await requestScreenshot('walkthrough', { target: 'page', waitForText: 'Get started with DL Lab' });
