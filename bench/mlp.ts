@@ -31,8 +31,8 @@ const lab: LabSpec = {
   schedule: { kind: 'constant' }, train: { epochs: EPOCHS + WARMUP, batch: BATCH, seed: 0, mode: 'epoch' },
 };
 
-async function dlLab(mode: 'epoch' | 'step', stats = true): Promise<Result> {
-  const t = await Trainer.create(lab, { mode, stats });
+async function dlLab(mode: 'epoch' | 'step', stats = true, statsEvery = 1): Promise<Result> {
+  const t = await Trainer.create(lab, { mode, stats, statsEvery });
   let seconds = 0, samples = 0, loss = NaN, acc = NaN;
   for (let e = 0; e < EPOCHS + WARMUP; e++) {
     const started = performance.now();
@@ -45,7 +45,7 @@ async function dlLab(mode: 'epoch' | 'step', stats = true): Promise<Result> {
     acc = r.trainAcc!;
   }
   await t.dispose();
-  return { peer: `dl-lab (${mode === 'epoch' ? 'Scan, one run per epoch' : 'one run per minibatch'}${stats ? '' : ', no statistics'})`, samplesPerSec: samples / seconds, finalLoss: loss, trainAcc: acc };
+  return { peer: `dl-lab (${mode === 'epoch' ? 'Scan, one run per epoch' : 'one run per minibatch'}${stats ? (statsEvery > 1 ? `, statistics every ${statsEvery} steps` : '') : ', no statistics'})`, samplesPerSec: samples / seconds, finalLoss: loss, trainAcc: acc };
 }
 
 function peer(cmd: string, args: string[], label: string): Result | undefined {
@@ -70,6 +70,7 @@ const torchSettings = [1, 2].map((threads) => ({ threads, label: `pytorch (threa
 for (let round = 0; round < ROUNDS; round++) {
   keep(await dlLab('epoch'));
   keep(await dlLab('step'));
+  keep(await dlLab('epoch', true, 10));
   keep(await dlLab('epoch', false));
   for (const { threads, label } of torchSettings) {
     if (threads > 1 && round > 0) continue; // oversubscribed: measured once to show why it is not used

@@ -44,3 +44,31 @@ train epochs=1, batch=40, seed=2, mode=step`, 's.dlab');
   assert.ok(l2.satFrac > 0, 'std=3 weights saturate some sigmoid outputs');
   close(rec.trainLoss, mean(out.map((o, s) => (o - batch.y[s]) ** 2)), 'loss');
 });
+
+test('a statistics interval computes them on every N-th step and at the end of each epoch, without changing training', async () => {
+  const text = `data spirals(samples=400)
+model Chain(Dense(2 => 16, relu), Dense(16 => 3))
+optimizer Momentum(lr=0.05)
+train epochs=3, batch=16, seed=3`;
+  const runWith = async (statsEvery: number, mode: 'epoch' | 'step') => {
+    const t = await Trainer.create(parseLab(text, 'i.dlab'), { statsEvery, mode });
+    const recs = [];
+    for await (const r of t.run()) recs.push(r);
+    await t.dispose();
+    return recs;
+  };
+  const every = await runWith(1, 'epoch');
+  const sparse = await runWith(7, 'epoch');
+  const sparseStep = await runWith(7, 'step');
+  for (let e = 0; e < 3; e++) {
+    // Training is untouched, and both trainer paths agree with the interval too.
+    assert.equal(sparse[e].trainLoss, every[e].trainLoss);
+    assert.ok(Math.abs(sparseStep[e].trainLoss - sparse[e].trainLoss) < 1e-6);
+    // The last step of every epoch is always sampled: its weight norm is the same value.
+    assert.ok(Math.abs(sparse[e].layers[0].weightNorm - every[e].layers[0].weightNorm) < 1e-5);
+    // Averages over fewer steps differ from the every-step average, but describe the same layer.
+    assert.notEqual(sparse[e].layers[0].gradNorm, every[e].layers[0].gradNorm);
+    assert.ok(Math.abs(sparse[e].layers[0].zeroFrac - every[e].layers[0].zeroFrac) < 0.2);
+    assert.ok(Math.abs(sparseStep[e].layers[0].gradNorm - sparse[e].layers[0].gradNorm) < 1e-5);
+  }
+});

@@ -10,7 +10,7 @@ import { renderProgress, type Progress } from './progress.js';
 
 const USAGE = `usage:
   dl-lab train FILE [--epochs N] [--seed S] [--provider cpu|cuda] [--mode epoch|step] [--threads N]
-                    [--export out.onnx] [--json]
+                    [--stats-every N] [--export out.onnx] [--json]
   dl-lab grads FILE --out grads.json [--seed S] [--dtype float32|float64]`;
 
 export class UsageError extends Error {}
@@ -91,7 +91,7 @@ function choice<T extends string>(name: string, v: string | undefined, allowed: 
 async function train(args: string[], io: Io, signal?: AbortSignal): Promise<number> {
   const { str, flag, positionals } = parse(args, {
     epochs: { type: 'string' }, seed: { type: 'string' }, provider: { type: 'string' }, mode: { type: 'string' },
-    threads: { type: 'string' }, export: { type: 'string' }, json: { type: 'boolean' },
+    threads: { type: 'string' }, export: { type: 'string' }, json: { type: 'boolean' }, 'stats-every': { type: 'string' },
   });
   const lab = readLab(positionals[0]);
   const trainer = await Trainer.create(lab, {
@@ -100,6 +100,7 @@ async function train(args: string[], io: Io, signal?: AbortSignal): Promise<numb
     provider: choice('provider', str('provider'), ['cpu', 'cuda'] as const),
     mode: choice('mode', str('mode'), ['epoch', 'step'] as const),
     threads: intOption('threads', str('threads'), 1, 1024),
+    statsEvery: intOption('stats-every', str('stats-every'), 1, 1_000_000),
     onFallback: (m) => io.err(`dl-lab: ${m}`),
   });
   const json = flag('json');

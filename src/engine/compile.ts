@@ -22,8 +22,10 @@ export interface TrainPlan {
   epochs: number;
   /** Seeds the in-graph random ops (dropout masks). */
   seed: number;
-  /** Per-layer statistics at every step (default true); off only to measure what they cost. */
+  /** Per-layer statistics (default true); off only to measure what they cost. */
   stats?: boolean;
+  /** Compute the statistics every this many steps (and at each epoch's last step); default 1, every step. */
+  statsEvery?: number;
 }
 
 export interface StateEntry {
@@ -37,6 +39,7 @@ export interface StateEntry {
  * What the graph computes for each layer at every step: raw sums only, each a single fused reduction, so the
  * statistics stay cheap next to the matrix products; statsFromRaw turns them into the reported values.
  */
+/** Each step's statistics row is [flag, ...RAW_STATS for every layer], flag 1 where they were computed. */
 export const RAW_STATS = ['gradSumSq', 'weightSumSq', 'updateSumSq', 'actSum', 'actSumSq', 'zeroCount', 'satCount'] as const;
 
 export interface LayerStatValues {
@@ -194,15 +197,33 @@ export function buildStep(g: Graph, plan: TrainPlan, state: Map<string, Value>, 
   next.set('step', stepNumber);
 
   if (plan.stats === false) return { state: next, loss, correct: correct ?? g.scalar(0), stats: g.constant([0], [1, 1]) };
+  // Statistics are built into a graph of their own: the step graph itself, or the then-branch of an If that
+  // runs them only every statsEvery-th step and at the last step of each epoch (the else-branch gives zeros).
+  // The row starts with a flag, 1 where the statistics were computed.
+  const every = plan.statsEvery ?? 1;
+  const sg = every > 1 ? new Graph('statistics', g.dtype) : g;
   const stats = denseLayers(lab.model).flatMap((l, li) => {
     const idx = pEntries.map((p, i) => (p.layer === li ? i : -1)).filter((i) => i >= 0);
-    const gradSq = idx.map((i) => sumSquares11(g, raw[i])).reduce((a, b) => o.add(g, a, b));
+    const gradSq = idx.map((i) => sumSquares11(sg, raw[i])).reduce((a, b) => o.add(sg, a, b));
     const wOld = state.get(`${l.name}.weight`)!;
     const wNew = next.get(`${l.name}.weight`)!;
-    const delta = deltas.get(`${l.name}.weight`) ?? o.sub(g, wNew, wOld);
-    return [gradSq, sumSquares11(g, wOld), sumSquares11(g, delta), ...activationStats(g, l, fwd.layers[li].post)];
+    const delta = deltas.get(`${l.name}.weight`) ?? o.sub(sg, wNew, wOld);
+    return [gradSq, sumSquares11(sg, wOld), sumSquares11(sg, delta), ...activationStats(sg, l, fwd.layers[li].post)];
   });
-  return { state: next, loss, correct: correct ?? g.scalar(0), stats: o.concat(g, stats, 1) };
+  const row = o.concat(sg, [sg.constant([1], [1, 1]), ...stats], 1);
+  if (every === 1) return { state: next, loss, correct: correct ?? g.scalar(0), stats: row };
+  sg.output(row, `${row.name}_then`);
+  const skipped = new Graph('no_statistics', g.dtype);
+  skipped.output(skipped.constant(new Array(row.shape[1]).fill(0), row.shape), `${row.name}_else`);
+  const mod = (x: Value, n: number) => o.sub(g, x, o.mul(g, o.floor(g, o.div(g, o.add(g, x, 0.5), n)), n));
+  const sample = o.equal(g, mod(t, every), 0);
+  const lastOfEpoch = o.equal(g, mod(stepNumber, plan.stepsPerEpoch), 0);
+  const cond = g.add('Or', [sample, lastOfEpoch], {}, [[]], ['bool'])[0];
+  const [picked] = g.add('If', [cond], {
+    then_branch: { kind: 'graph', value: sg },
+    else_branch: { kind: 'graph', value: skipped },
+  }, [row.shape], [g.dtype]);
+  return { state: next, loss, correct: correct ?? g.scalar(0), stats: picked };
 }
 
 /** Σx² as a [1, 1] tensor (ready for the one Concat that stacks all statistics). */

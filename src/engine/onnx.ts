@@ -110,8 +110,22 @@ export function liveNodes(g: Graph): Node[] {
     if (!n.outputs.some((v) => needed.has(v.id))) continue;
     live.push(n);
     for (const v of n.inputs) needed.add(v.id);
+    // A subgraph (If branch) may read this graph's values by name: they are needed too.
+    for (const a of Object.values(n.attrs)) if (a.kind === 'graph') for (const id of outerReferences(a.value)) needed.add(id);
   }
   return live.reverse();
+}
+
+/** Ids of the values a subgraph's live nodes read without producing or declaring them. */
+function outerReferences(sub: Graph): Set<number> {
+  const own = new Set<number>(sub.inputs.map((v) => v.id));
+  const refs = new Set<number>();
+  for (const n of liveNodes(sub)) {
+    for (const v of n.inputs) if (!own.has(v.id)) refs.add(v.id);
+    for (const v of n.outputs) own.add(v.id);
+  }
+  for (const v of sub.outputs) if (!own.has(v.id)) refs.add(v.id);
+  return refs;
 }
 
 export function graphProto(g: Graph, opts: WriteOptions): IGraphProto {

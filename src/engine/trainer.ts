@@ -26,6 +26,8 @@ export interface TrainOptions {
   dtype?: 'float32' | 'float64';
   /** Per-layer statistics (default true); the benchmark measures their cost. */
   stats?: boolean;
+  /** Statistics every this many steps and at each epoch's last step (default 1: every step). */
+  statsEvery?: number;
   onFallback?: (message: string) => void;
 }
 
@@ -85,7 +87,7 @@ export class Trainer {
     this.plan = {
       lab, dtype: opts.dtype ?? 'float32', batch, epochs,
       features: data.train.features, targetWidth: data.train.targetWidth, task: data.train.task, classes: data.train.classes,
-      stepsPerEpoch: Math.floor(data.train.n / batch), seed: opts.seed ?? lab.train.seed, stats: opts.stats,
+      stepsPerEpoch: Math.floor(data.train.n / batch), seed: opts.seed ?? lab.train.seed, stats: opts.stats, statsEvery: opts.statsEvery,
     };
     this.layout = stateLayout(lab);
     this.shuffleRng = rng.fork(4);
@@ -223,16 +225,18 @@ export class Trainer {
     const K = RAW_STATS.length;
     const all = concatArrays(perStep);
     const dense = denseLayers(this.lab.model);
-    const L = dense.length;
-    const steps = all.length / (K * L);
+    const width = 1 + dense.length * K;
+    // Rows whose leading flag is 0 are steps the statistics interval skipped.
+    const rows: Float64Array[] = [];
+    for (let off = 0; off < all.length; off += width) if (all[off] === 1) rows.push(all.subarray(off + 1, off + width));
     return dense.map((l, li) => {
       const n = this.plan.batch * l.outputs;
-      const per = Array.from({ length: steps }, (_, t) => statsFromRaw(all.subarray((t * L + li) * K, (t * L + li + 1) * K), n));
-      const avg = (k: keyof LayerStatValues) => per.reduce((s, v) => s + v[k], 0) / steps;
+      const per = rows.map((r) => statsFromRaw(r.subarray(li * K, (li + 1) * K), n));
+      const avg = (k: keyof LayerStatValues) => per.reduce((s, v) => s + v[k], 0) / per.length;
       return {
         name: l.name,
         line: l.range?.line ?? null,
-        gradNorm: avg('gradNorm'), weightNorm: per[steps - 1].weightNorm, updateRatio: avg('updateRatio'),
+        gradNorm: avg('gradNorm'), weightNorm: per[per.length - 1].weightNorm, updateRatio: avg('updateRatio'),
         actMean: avg('actMean'), actStd: avg('actStd'), zeroFrac: avg('zeroFrac'), satFrac: avg('satFrac'),
       };
     });

@@ -62,6 +62,7 @@ export class TrainingController implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('dlLab');
     const providerSetting = config.get<'auto' | 'cpu' | 'cuda'>('executionProvider', 'auto');
     const threads = config.get<number>('threads', 0) || undefined;
+    const statsEvery = Math.max(1, config.get<number>('statisticsInterval', 1));
     const run: RunRecord = {
       id: newRunId(), file: vscode.workspace.asRelativePath(input.uri), startedAt: new Date().toISOString(), status: 'running',
       provider: resolveProvider(providerSetting), config: statementsOf(input.text), layers: input.layers ?? [], epochsPlanned: input.epochs ?? input.epochsPlanned ?? 0, epochs: [],
@@ -117,7 +118,7 @@ export class TrainingController implements vscode.Disposable {
       });
     });
 
-    const message: ToWorker = { type: 'train', file: input.uri.fsPath, text: input.text, provider: run.provider as 'cpu' | 'cuda', threads, epochs: input.epochs };
+    const message: ToWorker = { type: 'train', file: input.uri.fsPath, text: input.text, provider: run.provider as 'cpu' | 'cuda', threads, statsEvery, epochs: input.epochs };
     worker.send(message);
     this.updateStatusBar(run);
 

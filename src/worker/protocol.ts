@@ -10,6 +10,7 @@ export interface TrainRequest {
   text: string;
   provider: 'cpu' | 'cuda';
   threads?: number;
+  statsEvery?: number;
   epochs?: number;
   seed?: number;
 }

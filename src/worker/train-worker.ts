@@ -25,7 +25,7 @@ async function train(req: TrainRequest): Promise<void> {
     const lab = parseLab(req.text, req.file);
     let fallback: string | undefined;
     trainer = await Trainer.create(lab, {
-      provider: req.provider, threads: req.threads, epochs: req.epochs, seed: req.seed,
+      provider: req.provider, threads: req.threads, statsEvery: req.statsEvery, epochs: req.epochs, seed: req.seed,
       onFallback: (message) => (fallback = message),
     });
     send({ type: 'started', provider: trainer.provider, layers: describeLayers(lab), epochs: trainer.epochs, message: fallback });
