@@ -163,3 +163,32 @@ test('--provider cuda without the CUDA provider says so and trains on the CPU', 
   assert.ok(r.err.some((l) => /CUDA execution provider unavailable .*training on the CPU/.test(l)), r.err.join('\n'));
   assert.equal(JSON.parse(r.out[r.out.length - 1]).provider, 'cpu');
 });
+
+test('review fixes: prototype names are unknown names, early stopping needs validation, --export is checked first, grads records its seed', async () => {
+  for (const [text, re] of [
+    ['data spirals\nmodel Chain(Dense(2 => 3))\noptimizer constructor\n', /:3:\d+: .*unknown optimizer 'constructor'/i],
+    ['data spirals\nmodel Chain(Dense(2 => 3))\nloss __proto__\n', /:3:\d+: .*unknown loss '__proto__'/i],
+    ['data spirals\nmodel Chain(Dense(2 => 3, constructor))\n', /:2:\d+: .*unknown activation 'constructor'/i],
+    ['data spirals\nsplit none\nmodel Chain(Dense(2 => 3))\nregularize early_stopping(patience=2)\n', /:4:\d+: early_stopping watches validation data/],
+  ] as [string, RegExp][]) {
+    const r = await run(['train', lab('proto.dlab', text)]);
+    assert.equal(r.code, 2, r.err.join('\n'));
+    assert.match(r.err[0], re);
+  }
+  const started = Date.now();
+  const bad = await run(['train', lab('x.dlab', SPIRALS.replace('epochs=4', 'epochs=500')), '--export', join(dir, 'no', 'such', 'm.onnx')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err[0], /--export .* does not exist or is not writable/);
+  assert.ok(Date.now() - started < 5000, 'refused before training');
+  const g = join(dir, 'g7.json');
+  assert.equal((await run(['grads', lab('s7.dlab', SPIRALS), '--out', g, '--seed', '7'])).code, 0);
+  assert.equal(JSON.parse(readFileSync(g, 'utf8')).seed, 7);
+});
+
+test('binary accuracy cuts mse outputs at 0.5 and bce logits at 0', async () => {
+  for (const loss of ['mse', 'bce']) {
+    const r = await run(['train', lab(`b-${loss}.dlab`, `data moons(samples=400, noise=0.1)\nmodel Chain(Dense(2 => 16, relu), Dense(16 => 1))\nloss ${loss}\noptimizer Adam(lr=0.01)\ntrain epochs=30, batch=16, seed=2\n`), '--json']);
+    const final = JSON.parse(r.out[r.out.length - 1]).final;
+    assert.ok(final.valAcc > 0.85, `${loss}: val acc ${final.valAcc}`);
+  }
+});

@@ -1,7 +1,8 @@
 // `dl-lab`: the command line over the engine. A user's mistake prints one `file:line:column: message` line
 // and exits with 2; epochs already finished are printed as they finish, so nothing is lost on failure.
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LabError } from '../engine/errors.js';
 import { parseLab } from '../readers/lab/index.js';
 import { Trainer, type EpochRecord } from '../engine/trainer.js';
@@ -75,6 +76,15 @@ function readLab(file: string | undefined): LabSpec {
   return parseLab(text, file);
 }
 
+/** Fails before training, not after it, when --export names a place that cannot be written. */
+function checkWritable(path: string): void {
+  try {
+    accessSync(dirname(resolve(path)), constants.W_OK);
+  } catch {
+    throw new UsageError(`--export ${path}: the folder ${dirname(resolve(path))} does not exist or is not writable`);
+  }
+}
+
 function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -94,6 +104,8 @@ async function train(args: string[], io: Io, signal?: AbortSignal): Promise<numb
     threads: { type: 'string' }, export: { type: 'string' }, json: { type: 'boolean' }, 'stats-every': { type: 'string' },
   });
   const lab = readLab(positionals[0]);
+  const exportPath = str('export');
+  if (exportPath) checkWritable(exportPath);
   const trainer = await Trainer.create(lab, {
     epochs: intOption('epochs', str('epochs'), 1, 100000),
     seed: intOption('seed', str('seed'), 0, 2 ** 31 - 1),
@@ -126,12 +138,17 @@ async function train(args: string[], io: Io, signal?: AbortSignal): Promise<numb
   const summary = { final: final ?? null, status, epochs: records.length, provider: trainer.provider, ...(trainer.earlyStop ? { earlyStop: trainer.earlyStop } : {}), ...(failure ? { error: failure } : {}) };
   if (json) io.out(JSON.stringify(summary));
   else io.out(describe(summary.status, final, trainer));
-  const exportPath = str('export');
-  if (exportPath && records.length > 0) {
-    writeFileSync(exportPath, trainer.exportModel());
-    io.err(`dl-lab: wrote ${exportPath} (${status === 'completed' ? 'trained' : `${status} after ${records.length} epochs`})`);
+  try {
+    if (exportPath && records.length > 0) {
+      writeFileSync(exportPath, trainer.exportModel());
+      io.err(`dl-lab: wrote ${exportPath} (${status === 'completed' ? 'trained' : `${status} after ${records.length} epochs`})`);
+    }
+  } catch (e) {
+    io.err(`dl-lab: could not write ${exportPath}: ${e instanceof Error ? e.message : String(e)}`);
+    failure ??= 'export failed';
+  } finally {
+    await trainer.dispose();
   }
-  await trainer.dispose();
   if (failure) {
     io.err(`dl-lab: training failed after ${records.length} epochs: ${failure}`);
     return 1;
@@ -159,7 +176,7 @@ async function grads(args: string[], io: Io): Promise<number> {
   const { features, targetWidth } = trainer.plan;
   const params = trainer.params();
   const doc = {
-    file: lab.file, seed: lab.train.seed, dtype,
+    file: lab.file, seed: trainer.plan.seed, dtype,
     loss: r.loss,
     ...(r.objective !== r.loss ? { objective: r.objective } : {}),
     inputs: { shape: [batch.n, features], data: nest(batch.x, [batch.n, features]) },

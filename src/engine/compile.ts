@@ -92,7 +92,7 @@ export function buildForward(g: Graph, lab: LabSpec, params: Map<string, Value>,
   let h = x;
   for (const [i, l] of lab.model.layers.entries()) {
     if (l.kind === 'dropout') {
-      if (training && l.rate > 0) h = dropout(g, l, h, training.seed * 7919 + i);
+      if (training && l.rate > 0) h = dropout(g, l, h, dropoutSeed(training.seed, i));
       continue;
     }
     const pre = denseForward(g, l, params, h);
@@ -101,6 +101,13 @@ export function buildForward(g: Graph, lab: LabSpec, params: Map<string, Value>,
     h = post;
   }
   return { output: h, layers };
+}
+
+/** A per-layer seed below 2^24, so the float attribute ONNX stores it in keeps every bit. */
+function dropoutSeed(seed: number, layer: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(layer + 1, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) >>> 8;
 }
 
 function dropout(g: Graph, l: DropoutSpec, h: Value, seed: number): Value {

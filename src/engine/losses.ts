@@ -53,7 +53,8 @@ export function buildLoss(g: Graph, spec: LossSpec, output: Value, target: Value
       break;
     }
   }
-  return { loss, correct: accuracyCount(g, output, target, task, probabilities) };
+  // Only bce takes logits (cut at 0); mse, mae and huber fit the 0/1 targets themselves (cut at 0.5).
+  return { loss, correct: accuracyCount(g, output, target, task, probabilities || spec.name !== 'bce') };
 }
 
 function accuracyCount(g: Graph, output: Value, target: Value, task: Task, probabilities: boolean): Value | undefined {

@@ -346,6 +346,11 @@ export function checkCompatible(lab: LabSpec, data: Dataset): void {
     throw new LabError(`the last layer ${last.name} has ${last.outputs} outputs but loss ${loss.name} on ${lab.data.name} needs ${want}`,
       last.range ?? lab.model.range, String(last.outputs), String(want));
   }
+  const stopper = lab.regularizers.find((r) => r.kind === 'early_stopping');
+  if (stopper && lab.split.kind === 'none') {
+    throw new LabError('early_stopping watches validation data, but split none holds none back', stopper.range ?? lab.split.range,
+      'split none', 'split holdout(validation=F) with early_stopping');
+  }
   if (lab.train.batch > data.n) {
     throw new LabError(`batch ${lab.train.batch} is larger than the training split (${data.n} samples)`, lab.train.range,
       String(lab.train.batch), `1 to ${data.n}`);

@@ -26,8 +26,10 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
   const storage = context.storageUri ?? context.globalStorageUri;
   const store = new RunStore(join(storage.fsPath, 'runs'));
   const training = new TrainingController(context, store, output);
+  const activeIds = () => new Set(training.running ? [training.running.id] : []);
   const history = new RunHistoryProvider(store, () => training.running?.id);
-  const handlers = { stop: () => training.stop() };
+  // The dashboard's Stop applies to the run it shows, and only while that run is the one training.
+  const handlers = { stop: (runId: string) => training.running?.id === runId && training.stop() };
 
   context.subscriptions.push(
     output,
@@ -45,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
         const p = DashboardPanel.revive(panel, context.extensionUri, state, handlers);
         // A comparison restores itself from the webview's state; a single run is refreshed from the store.
         const id = state?.compare ? undefined : state?.run?.id;
-        const run = id ? (training.lastRun?.id === id ? training.lastRun : store.load(id)) : undefined;
+        const run = id ? (training.lastRun?.id === id ? training.lastRun : store.load(id, activeIds())) : undefined;
         if (run) p.showRun(run);
       },
     }),
@@ -59,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): DlLabApi {
       if (run) p.showRun(run);
     }),
     vscode.commands.registerCommand('dlLab.openRun', (id?: string) => {
-      const run = id ? (training.lastRun?.id === id ? training.lastRun : store.load(id)) : undefined;
+      const run = id ? (training.lastRun?.id === id ? training.lastRun : store.load(id, activeIds())) : undefined;
       if (!run) return vscode.window.showWarningMessage(`DL Lab: run ${id ?? ''} not found.`);
       DashboardPanel.show(context.extensionUri, handlers).showRun(run);
     }),
@@ -103,7 +105,7 @@ async function trainCommand(context: vscode.ExtensionContext, training: Training
     return;
   }
   // What the file leaves open, asked for rather than silently defaulted.
-  if (!/^\s*optimizer\b/m.test(text)) {
+  if (!spec.optimizer.range) {
     const pick = await vscode.window.showQuickPick([
       { label: 'Adam(lr=0.001)', description: 'adaptive; little tuning (default)' },
       { label: 'Momentum(lr=0.01, momentum=0.9)', description: 'SGD with momentum' },
@@ -115,14 +117,14 @@ async function trainCommand(context: vscode.ExtensionContext, training: Training
     text += `\noptimizer ${pick.label}\n`;
   }
   let epochs: number | undefined;
-  if (!/^\s*train\b/m.test(text)) {
+  if (!spec.train.range) {
     const pick = await vscode.window.showQuickPick(['10', '20', '50', '100'].map((label) => ({ label, description: label === '20' ? 'default' : '' })),
       { placeHolder: 'The file has no train statement: how many epochs?' });
     if (!pick) return;
     epochs = Number(pick.label);
   }
   if (vscode.workspace.getConfiguration('dlLab').get<boolean>('openDashboardOnTrain', true)) {
-    DashboardPanel.show(context.extensionUri, { stop: () => training.stop() });
+    DashboardPanel.show(context.extensionUri, { stop: (runId: string) => training.running?.id === runId && training.stop() });
   }
   try {
     const pending = training.train({ uri: file, text, epochs, layers: describeLayers(spec), epochsPlanned: spec.train.epochs });

@@ -29,7 +29,8 @@ export class TrainingController implements vscode.Disposable {
   private cancel: (() => void) | undefined;
   private readonly statusBar: vscode.StatusBarItem;
   private readonly listeners = new Set<TrainingEvents>();
-  private exportWaiter: ((m: FromWorker) => void) | undefined;
+  /** The one export in flight: settled by the worker's answer, its error, or its exit. */
+  private pendingExport: { resolve(bytes: number): void; reject(e: Error): void } | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, readonly store: RunStore, private readonly output: vscode.OutputChannel) {
     this.statusBar = vscode.window.createStatusBarItem('dlLab.training', vscode.StatusBarAlignment.Left, 10);
@@ -108,18 +109,22 @@ export class TrainingController implements vscode.Disposable {
         } else if (m.type === 'finished') finish(m.status);
         else if (m.type === 'error') {
           this.output.appendLine(m.message);
-          finish('failed', m.message);
-        } else if (m.type === 'exported') this.exportWaiter?.(m);
+          if (this.pendingExport && run.status !== 'running') this.settleExport(new Error(m.message));
+          else finish('failed', m.message);
+        } else if (m.type === 'exported') this.settleExport(m.bytes);
         else if (m.type === 'log') this.output.appendLine(m.message);
       });
       worker.on('exit', (code, signal) => {
         if (this.worker === worker) this.worker = undefined;
+        this.settleExport(new Error('the training process ended before the export finished'));
         finish('crashed', `the training process exited unexpectedly (${signal ?? `code ${code}`}); ${run.epochs.length} finished epochs are kept`);
       });
+      // A fork that cannot start, or a message sent into a channel that just closed.
+      worker.on('error', (e) => finish('crashed', `the training process failed: ${e.message}; ${run.epochs.length} finished epochs are kept`));
     });
 
     const message: ToWorker = { type: 'train', file: input.uri.fsPath, text: input.text, provider: run.provider as 'cpu' | 'cuda', threads, statsEvery, epochs: input.epochs };
-    worker.send(message);
+    worker.send(message, (e) => e && this.output.appendLine(`could not start training: ${e.message}`));
     this.updateStatusBar(run);
 
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `DL Lab: training ${basename(input.uri.fsPath)}`, cancellable: true },
@@ -138,7 +143,7 @@ export class TrainingController implements vscode.Disposable {
         await done;
         sub.dispose();
       });
-    this.cancel = () => worker.send({ type: 'stop' } satisfies ToWorker);
+    this.cancel = () => worker.connected && worker.send({ type: 'stop' } satisfies ToWorker, () => {});
     return done;
   }
 
@@ -151,26 +156,22 @@ export class TrainingController implements vscode.Disposable {
   /** Asks the worker that trained the last run to write it as ONNX. */
   exportModel(path: string): Promise<number> {
     const worker = this.worker;
-    if (!worker || !this.current || this.current.status === 'running' || this.current.epochs.length === 0) {
+    if (!worker || !worker.connected || !this.current || this.current.status === 'running' || this.current.epochs.length === 0) {
       return Promise.reject(new Error('No trained model to export: train one first (DL Lab: Train Model).'));
     }
+    if (this.pendingExport) return Promise.reject(new Error('An export is already being written; try again when it is done.'));
     return new Promise((resolve, reject) => {
-      const onExit = () => reject(new Error('the training process ended before the export'));
-      worker.once('exit', onExit);
-      this.exportWaiter = (m) => {
-        worker.off('exit', onExit);
-        this.exportWaiter = undefined;
-        if (m.type === 'exported') resolve(m.bytes);
-      };
-      const onError = (m: FromWorker) => {
-        if (m.type === 'error') {
-          worker.off('message', onError);
-          reject(new Error(m.message));
-        }
-      };
-      worker.on('message', onError);
-      worker.send({ type: 'export', path } satisfies ToWorker);
+      this.pendingExport = { resolve, reject };
+      worker.send({ type: 'export', path } satisfies ToWorker, (e) => e && this.settleExport(e));
     });
+  }
+
+  private settleExport(result: number | Error): void {
+    const p = this.pendingExport;
+    this.pendingExport = undefined;
+    if (!p) return;
+    if (typeof result === 'number') p.resolve(result);
+    else p.reject(result);
   }
 
   private updateStatusBar(run: RunRecord): void {
@@ -193,7 +194,9 @@ export class TrainingController implements vscode.Disposable {
 
   private killWorker(): void {
     if (this.worker) {
+      this.settleExport(new Error('a new training run replaced the model being exported'));
       this.worker.removeAllListeners('exit');
+      this.worker.removeAllListeners('error');
       this.worker.kill();
       this.worker = undefined;
     }

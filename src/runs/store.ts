@@ -15,12 +15,16 @@ export class RunStore {
     renameSync(tmp, path);
   }
 
-  load(id: string): RunRecord | undefined {
+  /** A run left 'running' that is not among `activeIds` was cut off by a crash or a closed editor: 'crashed'. */
+  load(id: string, activeIds?: ReadonlySet<string>): RunRecord | undefined {
+    let run: RunRecord;
     try {
-      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), 'utf8')) as RunRecord;
+      run = JSON.parse(readFileSync(join(this.dir, `${id}.json`), 'utf8')) as RunRecord;
     } catch {
       return undefined;
     }
+    if (activeIds && run.status === 'running' && !activeIds.has(run.id)) run.status = 'crashed';
+    return run;
   }
 
   /** Newest first. A run left 'running' by a crashed editor is reported as 'crashed'. */
@@ -31,8 +35,7 @@ export class RunStore {
     } catch {
       return [];
     }
-    const runs = names.map((n) => this.load(n.slice(0, -5))).filter((r): r is RunRecord => r !== undefined);
-    for (const r of runs) if (r.status === 'running' && !activeIds.has(r.id)) r.status = 'crashed';
+    const runs = names.map((n) => this.load(n.slice(0, -5), activeIds)).filter((r): r is RunRecord => r !== undefined);
     return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 

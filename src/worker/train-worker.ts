@@ -15,7 +15,7 @@ process.on('message', (m: ToWorker) => {
   if (m.type === 'train') void train(m);
   else if (m.type === 'stop') stop?.abort();
   else if (m.type === 'export') exportModel(m.path);
-  else if (m.type === 'exit') void trainer?.dispose().finally(() => process.exit(0));
+  else if (m.type === 'exit') void Promise.resolve(trainer?.dispose()).finally(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
 

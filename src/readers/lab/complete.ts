@@ -98,7 +98,7 @@ export function completeLab(text: string, line: number, character: number): LabC
         });
       }
       const open = /optimizer\s+(\w+)\([^)]*$/i.exec(before);
-      const def = open ? OPTIMIZERS[open[1].toLowerCase() as keyof typeof OPTIMIZERS] : undefined;
+      const def = open && Object.hasOwn(OPTIMIZERS, open[1].toLowerCase()) ? OPTIMIZERS[open[1].toLowerCase() as keyof typeof OPTIMIZERS] : undefined;
       if (def && /[(,]\s*\w*$/.test(before)) {
         const d = def.defaults as Record<string, number | boolean>;
         return def.params.map((p) => ({ label: p, kind: 'property', detail: `default ${d[p]}`, snippet: `${p}=\${1:${d[p]}}` }));

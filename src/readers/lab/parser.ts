@@ -16,6 +16,11 @@ import { tokenize, tokenRange } from './tokenizer.js';
 
 export const DATA_NAMES: readonly DataName[] = ['spirals', 'moons', 'circles', 'xor', 'blobs', 'sine', 'mnist'];
 
+/** A table lookup that ignores Object.prototype ('constructor', '__proto__' are not names). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const ACTIVATIONS: Record<string, ActivationName> = {
   relu: 'relu', leakyrelu: 'leakyrelu', leaky_relu: 'leakyrelu', elu: 'elu', selu: 'selu', gelu: 'gelu',
   sigmoid: 'sigmoid', 'σ': 'sigmoid', sigmoid_fast: 'sigmoid', tanh: 'tanh', tanh_fast: 'tanh', softplus: 'softplus',
@@ -357,7 +362,7 @@ class Reader {
         continue;
       }
       const key = a.key.name.toLowerCase();
-      if (key in args) {
+      if (Object.hasOwn(args, key)) {
         this.error(`${key} given twice in ${c.name}`, a.key.range, a.key.name, 'each argument once');
         continue;
       }
@@ -490,7 +495,7 @@ class Reader {
 
   private activation(e: Expr): ActivationSpec | undefined {
     const c = callee(e);
-    const name = c ? ACTIVATIONS[c.lower] : undefined;
+    const name = c ? own(ACTIVATIONS, c.lower) : undefined;
     if (!c || !name) {
       if (c) this.unknown('activation', c.name, c.nameRange, Object.keys(ACTIVATIONS), ACTIVATION_LIST);
       else this.error('expected an activation', e.range, this.quote(e), ACTIVATION_LIST);
@@ -513,7 +518,7 @@ class Reader {
       this.noArgs(c);
       return { name: 'constant', value: 1 };
     }
-    const name = lower !== undefined ? INIT_NAMES[lower] : undefined;
+    const name = lower !== undefined ? own(INIT_NAMES, lower) : undefined;
     if (!c || !name) {
       if (c) this.unknown('initialiser', c.name, c.nameRange, Object.keys(INIT_NAMES), INIT_LIST);
       else this.error('expected an initialiser', e.range, this.quote(e), INIT_LIST);
@@ -546,7 +551,7 @@ class Reader {
     const e = this.single(s, 'crossentropy');
     if (!e) return undefined;
     const c = callee(e);
-    const name = c ? LOSSES[c.lower] : undefined;
+    const name = c ? own(LOSSES, c.lower) : undefined;
     if (!c || !name) {
       if (c) this.unknown('loss', c.name, c.nameRange, Object.keys(LOSSES), LOSS_LIST);
       else this.error('expected a loss', e.range, this.quote(e), LOSS_LIST);
@@ -564,7 +569,7 @@ class Reader {
     const e = this.single(s, 'Adam(lr=0.001)');
     if (!e) return undefined;
     const c = callee(e);
-    const name = c ? OPTIMIZER_NAMES[c.lower] : undefined;
+    const name = c ? own(OPTIMIZER_NAMES, c.lower) : undefined;
     if (!c || !name) {
       if (c) this.unknown('optimizer', c.name, c.nameRange, OPTIMIZER_LIST.split(', '), OPTIMIZER_LIST);
       else this.error('expected an optimizer', e.range, this.quote(e), OPTIMIZER_LIST);
