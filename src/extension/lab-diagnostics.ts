@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { labReader } from '../readers/lab/index.js';
 import type { LabError } from '../engine/errors.js';
+import { checkLab } from '../engine/check.js';
 
 export function toDiagnostic(e: LabError): vscode.Diagnostic {
   const r = e.range;
@@ -17,8 +18,10 @@ export function registerLabDiagnostics(context: vscode.ExtensionContext): vscode
   const timers = new Map<string, NodeJS.Timeout>();
   const check = (doc: vscode.TextDocument) => {
     if (doc.languageId !== 'dlab') return;
-    const { errors } = labReader.read(doc.getText(), doc.uri.fsPath);
-    collection.set(doc.uri, errors.map(toDiagnostic));
+    const { errors, spec } = labReader.read(doc.getText(), doc.uri.fsPath);
+    // Once the file parses, the checks that need its parts together (data arguments, widths, batch size).
+    const combined = spec ? checkLab(spec) : undefined;
+    collection.set(doc.uri, (combined ? [combined] : errors).map(toDiagnostic));
   };
   const later = (doc: vscode.TextDocument) => {
     const key = doc.uri.toString();

@@ -94,6 +94,19 @@ export function resolveDataArgs(spec: DataSpec): Record<string, number> {
   return out;
 }
 
+/** What a data set will look like, from its arguments alone (no samples drawn): for checks as the user types. */
+export function dataShape(spec: DataSpec): Pick<Dataset, 'n' | 'features' | 'targetWidth' | 'task' | 'classes'> {
+  const a = resolveDataArgs(spec);
+  const n = a.samples;
+  switch (spec.name) {
+    case 'spirals': return { n, features: 2, targetWidth: 1, task: 'multiclass', classes: a.classes };
+    case 'blobs': return { n, features: a.features, targetWidth: 1, task: 'multiclass', classes: a.classes };
+    case 'moons': case 'circles': case 'xor': return { n, features: 2, targetWidth: 1, task: 'binary', classes: 2 };
+    case 'sine': return { n, features: 1, targetWidth: 1, task: 'regression', classes: 0 };
+    case 'mnist': return { n, features: 784, targetWidth: 1, task: 'multiclass', classes: 10 };
+  }
+}
+
 /** Builds the data set `spec` names, drawing all randomness from `rng`. Throws LabError on bad arguments. */
 export function makeDataset(spec: DataSpec, rng: Rng): Dataset {
   const a = resolveDataArgs(spec);
