@@ -122,6 +122,8 @@ function outerReferences(sub: Graph): Set<number> {
   const refs = new Set<number>();
   for (const n of liveNodes(sub)) {
     for (const v of n.inputs) if (!own.has(v.id)) refs.add(v.id);
+    // Nested subgraphs may reach past this one too.
+    for (const a of Object.values(n.attrs)) if (a.kind === 'graph') for (const id of outerReferences(a.value)) if (!own.has(id)) refs.add(id);
     for (const v of n.outputs) own.add(v.id);
   }
   for (const v of sub.outputs) if (!own.has(v.id)) refs.add(v.id);
