@@ -24,6 +24,10 @@ test('runs are saved, listed newest first, and a run left running by a crash rea
   const listed = store.list(new Set(['c']));
   assert.deepEqual(listed.map((r) => [r.id, r.status]), [['c', 'running'], ['b', 'crashed'], ['a', 'completed']]);
   assert.equal(store.load('zz'), undefined);
+  // Loading one run applies the same rule when told which runs are alive (a revived dashboard, Open Run).
+  assert.equal(store.load('b', new Set(['c']))?.status, 'crashed');
+  assert.equal(store.load('c', new Set(['c']))?.status, 'running');
+  assert.equal(store.load('b')?.status, 'running');
   assert.match(newRunId(new Date('2026-11-26T10:15:00Z')), /^20261126-101500-[a-z0-9]{1,4}$/);
 });
 
