@@ -269,6 +269,17 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
       assert.equal(run.status, 'completed', run.error);
       assert.equal(run.file, 'spirals.dlab');
     });
+
+    test('Compare Runs through the palette: pick two runs and see them side by side', async () => {
+      // The first quick pick may open just after the palette closes: give it a moment, then take the top runs.
+      await runPaletteCommand('DL Lab: Compare Runs');
+      await sleep(500);
+      await pressKeys(['Enter']);
+      await sleep(300);
+      await pressKeys(['Enter']);
+      const shot = await requestScreenshot('palette-compare', { waitForText: 'Comparing two runs', timeoutMs: 30_000 });
+      assert.match(shot.text ?? '', /Run A|Configurations|Final metrics/);
+    });
   });
 
   const restart = suite('after a restart', () => {
