@@ -77,6 +77,22 @@ export function registerExtensionTests({ suite, test, suiteSetup }: Tdd): void {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
+    test('a softmax before crossentropy gets a warning and a quick fix that removes it', async () => {
+      const uri = labFile('softmax.dlab', 'data spirals\nmodel Chain(Dense(2 => 16, relu), Dense(16 => 3, softmax))\nloss crossentropy\n');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const warning = await until(() => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'softmax-before-crossentropy'), 'the warning');
+      assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, warning.range);
+      const fix = actions.find((a) => /Remove softmax/.test(a.title));
+      assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
+      await vscode.workspace.applyEdit(fix.edit);
+      assert.match(doc.getText(), /Dense\(16 => 3\)\)/);
+      await until(() => (vscode.languages.getDiagnostics(uri).some((d) => d.code === 'softmax-before-crossentropy') ? undefined : true), 'the warning to go');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     test('completion suggests statements, optimisers and their arguments', async () => {
       const uri = labFile('complete.dlab', 'data spirals\noptimizer Adam(');
       const doc = await vscode.workspace.openTextDocument(uri);
