@@ -10,6 +10,7 @@ import { RunHistoryProvider } from './run-history.js';
 import { RunStore } from '../runs/store.js';
 import { labReader } from '../readers/lab/index.js';
 import { describeLayers } from '../runs/layers.js';
+import { runMetric } from '../runs/format.js';
 import type { DashboardState } from '../webview/dashboard/protocol.js';
 import type { RunRecord } from '../runs/record.js';
 
@@ -188,11 +189,7 @@ async function compareCommand(context: vscode.ExtensionContext, store: RunStore,
     void vscode.window.showInformationMessage('DL Lab: comparing needs two runs; train another model first.');
     return;
   }
-  const item = (r: RunRecord) => {
-    const last = r.epochs[r.epochs.length - 1];
-    const metric = last ? (last.valAcc !== null ? `val acc ${(100 * last.valAcc).toFixed(1)}%` : `loss ${(last.valLoss ?? last.trainLoss).toFixed(4)}`) : 'no epoch';
-    return { label: r.file, description: `${metric} · ${r.status.replace('_', ' ')} · ${new Date(r.startedAt).toLocaleString()}`, run: r };
-  };
+  const item = (r: RunRecord) => ({ label: r.file, description: `${runMetric(r)} · ${r.status.replace('_', ' ')} · ${new Date(r.startedAt).toLocaleString()}`, run: r });
   const byId = (id: string) => runs.find((r) => r.id === id);
   let a = typeof first === 'string' ? byId(first) : first ? byId(first.id) : undefined;
   a ??= (await vscode.window.showQuickPick(runs.map(item), { placeHolder: 'First run to compare' }))?.run;

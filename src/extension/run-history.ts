@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../runs/record.js';
 import type { RunStore } from '../runs/store.js';
+import { runMetric } from '../runs/format.js';
 
 const ICONS: Record<RunRecord['status'], string> = {
   running: 'sync~spin', completed: 'pass', early_stopped: 'pass-filled', cancelled: 'debug-stop', failed: 'error', crashed: 'warning',
@@ -27,8 +28,7 @@ export class RunHistoryProvider implements vscode.TreeDataProvider<RunRecord> {
     const last = run.epochs[run.epochs.length - 1];
     const item = new vscode.TreeItem(run.file.split('/').pop() ?? run.file, vscode.TreeItemCollapsibleState.None);
     item.id = run.id;
-    const metric = last ? (last.valAcc !== null ? `val acc ${(100 * last.valAcc).toFixed(1)}%` : `loss ${(last.valLoss ?? last.trainLoss).toFixed(4)}`) : 'no epoch';
-    item.description = `${metric} · ${run.epochs.length}/${run.epochsPlanned} epochs · ${new Date(run.startedAt).toLocaleString()}`;
+    item.description = `${runMetric(run)} · ${run.epochs.length}/${run.epochsPlanned} epochs · ${new Date(run.startedAt).toLocaleString()}`;
     item.iconPath = new vscode.ThemeIcon(ICONS[run.status]);
     const config = Object.entries(run.config).map(([k, v]) => `${k} ${v}`).join('\n');
     const seconds = last ? run.epochs.reduce((s, e) => s + e.seconds, 0).toFixed(1) : '0';
