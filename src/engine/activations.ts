@@ -32,38 +32,3 @@ export function activate(g: Graph, spec: ActivationSpec, x: Value): Value {
 
 /** Units whose output is exactly zero over half their input range: their dead fraction is meaningful. */
 export const reluLike = (name: ActivationSpec['name']): boolean => name === 'relu';
-
-/** JS reference implementations (float64), for tests and for explaining values to the user. */
-export function activateScalar(spec: ActivationSpec, x: number): number {
-  switch (spec.name) {
-    case 'identity': return x;
-    case 'relu': return Math.max(x, 0);
-    case 'leakyrelu': return x > 0 ? x : (spec.alpha ?? 0.01) * x;
-    case 'elu': return x > 0 ? x : (spec.alpha ?? 1) * Math.expm1(x);
-    case 'selu': return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
-    case 'gelu': return 0.5 * x * (1 + erfScalar(x / Math.SQRT2));
-    case 'sigmoid': return 1 / (1 + Math.exp(-x));
-    case 'tanh': return Math.tanh(x);
-    case 'softplus': return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    case 'softmax': throw new Error('softmax is not elementwise');
-  }
-}
-
-/** erf by its Maclaurin series (|x| ≤ 3) or continued fraction tail; accurate to ~1e-14. */
-export function erfScalar(x: number): number {
-  const ax = Math.abs(x);
-  if (ax > 6) return Math.sign(x);
-  if (ax <= 3) {
-    let term = ax, sum = ax;
-    for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
-      term *= (-ax * ax) / n;
-      sum += term / (2 * n + 1);
-    }
-    return Math.sign(x) * sum * (2 / Math.sqrt(Math.PI));
-  }
-  // erfc(x) = e^{-x²}/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))) (Lentz-free, evaluated backwards)
-  let f = ax;
-  for (let k = 60; k >= 1; k--) f = ax + (k / 2) / f;
-  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
-  return Math.sign(x) * (1 - erfc);
-}

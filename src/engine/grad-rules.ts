@@ -69,16 +69,8 @@ const rules: Record<string, GradRule> = {
   },
   Reshape: (g, n, dy) => [o.reshape(g, dy, n.inputs[0].shape), null],
   Expand: (g, n, dy) => [o.unbroadcast(g, dy, n.inputs[0].shape), null],
-  ReduceSum: (g, n, dy) => {
-    const x = n.inputs[0];
-    const keep = o.reshape(g, dy, n.attrs.keepdims?.value === 0 ? keptShape(n) : dy.shape);
-    return [o.expand(g, keep, x.shape)];
-  },
-  ReduceSumSquare: (g, n, dy) => {
-    const x = n.inputs[0];
-    const keep = o.reshape(g, dy, n.attrs.keepdims?.value === 0 ? keptShape(n) : dy.shape);
-    return [o.mul(g, keep, o.mul(g, x, 2))];
-  },
+  ReduceSum: (g, n, dy) => [o.expand(g, withKeptDims(g, n, dy), n.inputs[0].shape)],
+  ReduceSumSquare: (g, n, dy) => [o.mul(g, withKeptDims(g, n, dy), o.mul(g, n.inputs[0], 2))],
   Softmax: (g, n, dy) => {
     const y = n.outputs[0];
     const axis = attrNum(n, 'axis', -1);
@@ -102,6 +94,11 @@ const rules: Record<string, GradRule> = {
     });
   },
 };
+
+/** A reduction's output gradient with the reduced axes back as size 1, ready to broadcast over the input. */
+function withKeptDims(g: Graph, n: Node, dy: Value): Value {
+  return o.reshape(g, dy, n.attrs.keepdims?.value === 0 ? keptShape(n) : dy.shape);
+}
 
 function keptShape(n: Node): number[] {
   const x = n.inputs[0];

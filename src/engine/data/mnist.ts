@@ -30,10 +30,6 @@ function digitImages(): Float32Array[] {
 }
 
 /** How many images the package holds (10 000: 863 to 1127 per digit). */
-export function mnistAvailable(): number {
-  return digitImages().reduce((s, a) => s + a.length / MNIST_PIXELS, 0);
-}
-
 /**
  * `samples` images drawn without replacement. The pool is ordered by interleaving the digits (the i-th
  * image of 0, of 1, …, of 9, then the (i+1)-th …) so it does not depend on file order beyond the
